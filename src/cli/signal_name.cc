@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// Signal names and numbers as users type them: "TERM", "sigterm", "15", "RTMIN+2".
+#include "cli/signal_name.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <csignal>
+
+#include <fmt/format.h>
+
+namespace tend {
+namespace {
+
+struct NamedSignal {
+  std::string_view name;
+  int number;
+};
+
+constexpr std::array<NamedSignal, 31> kSignals{{
+    {"HUP", SIGHUP},     {"INT", SIGINT},       {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},   {"ABRT", SIGABRT},     {"IOT", SIGIOT},       {"BUS", SIGBUS},
+    {"FPE", SIGFPE},     {"KILL", SIGKILL},     {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},   {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+    {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"WINCH", SIGWINCH}, {"IO", SIGIO},         {"SYS", SIGSYS},
+}};
+
+std::optional<int> parse_number(std::string_view text) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+/// "RTMIN", "RTMIN+3", "RTMAX-1".
+std::optional<int> parse_realtime(std::string_view name) {
+  bool from_min = name.substr(0, 5) == "RTMIN";
+  if (!from_min && name.substr(0, 5) != "RTMAX") return std::nullopt;
+  std::string_view rest = name.substr(5);
+  int base = from_min ? SIGRTMIN : SIGRTMAX;
+  if (rest.empty()) return base;
+  if (rest.size() < 2 || rest[0] != (from_min ? '+' : '-')) return std::nullopt;
+  auto offset = parse_number(rest.substr(1));
+  if (!offset) return std::nullopt;
+  int signo = from_min ? base + *offset : base - *offset;
+  if (signo < SIGRTMIN || signo > SIGRTMAX) return std::nullopt;
+  return signo;
+}
+
+}  // namespace
+
+std::optional<int> parse_signal(std::string_view text) {
+  if (auto number = parse_number(text)) {
+    if (*number < 1 || *number > SIGRTMAX) return std::nullopt;
+    return number;
+  }
+  std::string name = upper(text);
+  std::string_view bare = name;
+  if (bare.substr(0, 3) == "SIG") bare.remove_prefix(3);
+  for (const auto& known : kSignals) {
+    if (known.name == bare) return known.number;
+  }
+  return parse_realtime(bare);
+}
+
+std::string signal_name(int signo) {
+  for (const auto& known : kSignals) {
+    if (known.number == signo) return fmt::format("SIG{}", known.name);
+  }
+  if (signo == SIGRTMIN) return "SIGRTMIN";
+  if (signo == SIGRTMAX) return "SIGRTMAX";
+  if (signo > SIGRTMIN && signo < SIGRTMAX) return fmt::format("SIGRTMIN+{}", signo - SIGRTMIN);
+  return fmt::format("signal {}", signo);
+}
+
+}  // namespace tend

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Timers: named deadlines, of which the event loop sleeps until the earliest.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <vector>
+
+namespace tend {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+/// Every deadline tend may be waiting for.
+enum class TimerId { kGrace, kCount };
+
+class Timers {
+ public:
+  void arm(TimerId id, TimePoint when) { slot(id) = when; }
+  void disarm(TimerId id) { slot(id).reset(); }
+  bool is_armed(TimerId id) const { return deadlines_[index(id)].has_value(); }
+  std::optional<TimePoint> deadline(TimerId id) const { return deadlines_[index(id)]; }
+
+  /// The earliest armed deadline, or nullopt when nothing is armed (sleep without a timeout).
+  std::optional<TimePoint> earliest() const;
+
+  /// Disarms and returns every timer whose deadline is at or before `now`, earliest first.
+  std::vector<TimerId> take_expired(TimePoint now);
+
+ private:
+  static size_t index(TimerId id) { return static_cast<size_t>(id); }
+  std::optional<TimePoint>& slot(TimerId id) { return deadlines_[index(id)]; }
+
+  std::array<std::optional<TimePoint>, static_cast<size_t>(TimerId::kCount)> deadlines_{};
+};
+
+}  // namespace tend

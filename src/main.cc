@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// tend's entry point: a list of steps from what tend inherited to how it ends.
+#include <cstdio>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/options.h"
+#include "init/init.h"
+
+namespace {
+
+/// Log lines go to stderr as "tend: info: ...", silent below warnings unless -v or -vv.
+void set_up_logging(int verbosity) {
+  auto logger = spdlog::stderr_logger_st("tend");
+  logger->set_pattern("tend: %l: %v");
+  logger->set_level(verbosity >= 2   ? spdlog::level::debug
+                    : verbosity == 1 ? spdlog::level::info
+                                     : spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Captured before tend changes anything: COMMAND gets exactly this.
+  const tend::Inheritance inherited = tend::Inheritance::capture();
+  tend::ParseOutcome parsed = tend::parse_options(argc, argv);
+  if (!parsed.options) {
+    std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  set_up_logging(parsed.options->verbosity);
+  tend::Init init(*parsed.options, inherited);
+  tend::TendExit exit = init.run();
+  spdlog::shutdown();
+  if (exit.signal != 0) tend::die_by_signal(exit.signal);
+  return exit.code;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+// What /proc says about processes and descriptors: tend's subtree and its own open fds.
+#include "sys/processes.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+
+#include "sys/unique_fd.h"
+
+namespace tend {
+namespace {
+
+struct ProcEntry {
+  pid_t parent;
+  bool is_zombie;
+};
+
+std::optional<int> parse_int(std::string_view text) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Reads state and parent from /proc/PID/stat: "pid (comm) S ppid ...", comm may hold ')'.
+std::optional<ProcEntry> read_stat(const char* pid_name) {
+  char path[300];
+  snprintf(path, sizeof path, "/proc/%s/stat", pid_name);
+  UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd.is_open()) return std::nullopt;
+  char buffer[512];
+  ssize_t got = read(fd.get(), buffer, sizeof buffer - 1);
+  if (got <= 0) return std::nullopt;
+  std::string_view stat(buffer, static_cast<size_t>(got));
+  auto close_paren = stat.rfind(')');
+  if (close_paren == std::string_view::npos || close_paren + 4 >= stat.size()) return std::nullopt;
+  std::string_view rest = stat.substr(close_paren + 2);  // "S ppid ..."
+  auto space = rest.find(' ', 2);
+  auto parent = parse_int(rest.substr(2, space - 2));
+  if (!parent) return std::nullopt;
+  return ProcEntry{*parent, rest[0] == 'Z'};
+}
+
+template <typename Visit>
+bool for_each_entry(const char* directory, Visit visit) {
+  DIR* dir = opendir(directory);
+  if (dir == nullptr) return false;
+  while (dirent* entry = readdir(dir)) {
+    if (auto number = parse_int(entry->d_name)) visit(*number, entry->d_name);
+  }
+  closedir(dir);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<pid_t>> live_descendants(pid_t root) {
+  std::unordered_map<pid_t, ProcEntry> processes;
+  bool listed = for_each_entry("/proc", [&](int pid, const char* name) {
+    if (auto entry = read_stat(name)) processes.emplace(pid, *entry);
+  });
+  if (!listed) return std::nullopt;
+  std::vector<pid_t> found;
+  for (const auto& [pid, entry] : processes) {
+    if (entry.is_zombie) continue;
+    // Walk up; the depth bound guards against a cycle from pids reused while we read.
+    pid_t ancestor = entry.parent;
+    for (int depth = 0; ancestor > 1 && ancestor != root && depth < 4096; ++depth) {
+      auto up = processes.find(ancestor);
+      ancestor = up == processes.end() ? 0 : up->second.parent;
+    }
+    if (ancestor == root && pid != root) found.push_back(pid);
+  }
+  return found;
+}
+
+std::vector<int> open_fds() {
+  std::vector<int> fds;
+  bool listed = for_each_entry("/proc/self/fd", [&](int fd, const char*) { fds.push_back(fd); });
+  if (listed) {
+    // The directory stream had an fd of its own while we read it; it is closed now.
+    std::erase_if(fds, [](int fd) { return fcntl(fd, F_GETFD) < 0; });
+    return fds;
+  }
+  struct rlimit limit {};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  int highest = limit.rlim_cur > 65536 || limit.rlim_cur == RLIM_INFINITY
+                    ? 65536 : static_cast<int>(limit.rlim_cur);
+  for (int fd = 0; fd < highest; ++fd) {
+    if (fcntl(fd, F_GETFD) >= 0) fds.push_back(fd);
+  }
+  return fds;
+}
+
+void close_fds(const std::vector<int>& fds) {
+  for (int fd : fds) ::close(fd);
+}
+
+}  // namespace tend

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// Signal state: what tend inherited (handed on to COMMAND), tend's own blocking, and signalfd.
+#include "sys/signals.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace tend {
+namespace {
+
+/// Every signal number the kernel knows, whether or not it can be caught.
+constexpr int kLastSignal = 64;
+
+bool is_catchable(int signo) { return signo != SIGKILL && signo != SIGSTOP; }
+
+}  // namespace
+
+InheritedSignals InheritedSignals::capture() {
+  InheritedSignals state{};
+  sigprocmask(SIG_SETMASK, nullptr, &state.mask);
+  sigemptyset(&state.ignored);
+  for (int signo = 1; signo <= kLastSignal; ++signo) {
+    struct sigaction action {};
+    if (sigaction(signo, nullptr, &action) == 0 && action.sa_handler == SIG_IGN) {
+      sigaddset(&state.ignored, signo);
+    }
+  }
+  return state;
+}
+
+void InheritedSignals::restore() const {
+  struct sigaction action {};
+  sigemptyset(&action.sa_mask);
+  for (int signo = 1; signo <= kLastSignal; ++signo) {
+    if (!is_catchable(signo)) continue;
+    action.sa_handler = sigismember(&ignored, signo) == 1 ? SIG_IGN : SIG_DFL;
+    sigaction(signo, &action, nullptr);
+  }
+  sigprocmask(SIG_SETMASK, &mask, nullptr);
+}
+
+void take_over_signals() {
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  sigemptyset(&action.sa_mask);
+  for (int signo = 1; signo <= kLastSignal; ++signo) {
+    if (is_catchable(signo)) sigaction(signo, &action, nullptr);  // EINVAL for glibc's own: fine.
+  }
+}
+
+std::optional<SignalFd> SignalFd::open() {
+  sigset_t all;
+  sigfillset(&all);
+  int fd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  return SignalFd(UniqueFd(fd));
+}
+
+std::vector<signalfd_siginfo> SignalFd::read_pending() const {
+  std::vector<signalfd_siginfo> pending;
+  signalfd_siginfo batch[16];
+  for (;;) {
+    ssize_t got = read(fd_.get(), batch, sizeof batch);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;  // EAGAIN: nothing more pending.
+    pending.insert(pending.end(), batch, batch + got / static_cast<ssize_t>(sizeof batch[0]));
+  }
+  return pending;
+}
+
+void die_by_signal(int signo) {
+  struct rlimit no_core {};
+  setrlimit(RLIMIT_CORE, &no_core);
+  signal(signo, SIG_DFL);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, signo);
+  raise(signo);
+  sigprocmask(SIG_UNBLOCK, &only, nullptr);  // The pending signal is delivered here.
+  _exit(128 + signo);
+}
+
+}  // namespace tend

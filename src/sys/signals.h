@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// Signal state: what tend inherited (handed on to COMMAND), tend's own blocking, and signalfd.
+#pragma once
+
+#include <signal.h>
+#include <sys/signalfd.h>
+
+#include <optional>
+#include <vector>
+
+#include "sys/unique_fd.h"
+
+namespace tend {
+
+/// The signal mask and the set of ignored signals tend was started with.
+struct InheritedSignals {
+  sigset_t mask;
+  sigset_t ignored;
+
+  /// Reads the calling process's current state; call first thing in main.
+  static InheritedSignals capture();
+
+  /// Puts this state back; for the child between fork and exec (async-signal-safe).
+  void restore() const;
+};
+
+/// Sets every catchable signal to its default action and blocks it, so that all of them
+/// (SIGCHLD included, even if inherited as ignored) queue up for a SignalFd.
+void take_over_signals();
+
+/// signalfd over every catchable signal: tend's only way of receiving signals.
+class SignalFd {
+ public:
+  /// Returns nullopt (errno set) when signalfd fails.
+  static std::optional<SignalFd> open();
+
+  int fd() const { return fd_.get(); }
+
+  /// Reads every signal pending now (empty when none).
+  std::vector<signalfd_siginfo> read_pending() const;
+
+ private:
+  explicit SignalFd(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+/// Ends tend by signal `signo` as if it had not been caught, without a core dump; falls back to
+/// _exit(128 + signo) for a signal whose default action does not end the process.
+[[noreturn]] void die_by_signal(int signo);
+
+}  // namespace tend

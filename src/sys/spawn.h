@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Starting COMMAND: fork, set the child up, exec, and report an exec failure through a pipe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "sys/signals.h"
+
+namespace tend {
+
+/// How the child is set up between fork and exec.
+struct SpawnRequest {
+  std::vector<std::string> argv;
+  const InheritedSignals* signals = nullptr;  ///< Restored in the child; required.
+  bool new_process_group = true;
+  int foreground_tty = -1;  ///< When >= 0, the child's group becomes this terminal's foreground.
+};
+
+/// Where the child failed before COMMAND ran.
+enum class SpawnStage { kFork, kSetup, kExec };
+
+struct SpawnResult {
+  pid_t pid = -1;  ///< The child's pid, also when it failed after fork (it must still be reaped).
+  int error = 0;   ///< errno of the failure, 0 when COMMAND is running.
+  SpawnStage stage = SpawnStage::kExec;
+
+  bool ok() const { return error == 0; }
+};
+
+/// Forks and execs the request; waits only until the exec succeeded or failed.
+SpawnResult spawn(const SpawnRequest& request);
+
+}  // namespace tend

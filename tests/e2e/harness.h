@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// Runs the real tend binary as PID 1 of a new PID namespace or as a subreaper, and watches it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tend::e2e {
+
+using Clock = std::chrono::steady_clock;
+using Duration = Clock::duration;
+using namespace std::chrono_literals;
+
+/// Safety net only: tests wait for events, and fail with a message when one does not come.
+inline constexpr Duration kEventTimeout = 10s;
+
+inline const std::string kTend = TEND_BINARY;
+inline const std::string kProbe = PROBE_BINARY;
+
+/// How tend is started: as PID 1 inside `unshare --pid --fork --mount-proc`, or directly.
+enum class Mode { kPid1, kSubreaper };
+
+inline constexpr Mode kAllModes[] = {Mode::kPid1, Mode::kSubreaper};
+
+std::string mode_name(Mode mode);
+
+/// Everything about how one tend run starts.
+struct Launch {
+  std::vector<std::string> args;  ///< tend's arguments, COMMAND included.
+  std::vector<std::string> env;   ///< NAME=value added to the environment (TEND_* are cleared).
+  std::vector<int> blocked;       ///< Signals blocked when tend starts.
+  std::vector<int> ignored;       ///< Signals ignored when tend starts.
+  std::vector<int> stdout_copies;                   ///< Fds tend inherits as copies of stdout.
+  std::vector<std::pair<int, std::string>> files;  ///< Fds tend inherits, opened read-only.
+  bool stdin_pipe = false;  ///< Otherwise stdin is /dev/null.
+  std::string cwd;          ///< Working directory tend starts in (default: the test's).
+  bool under_parent = false;  ///< Subreaper mode: start tend under an intermediate parent.
+  bool core_dumps = false;    ///< Start tend with an unlimited RLIMIT_CORE.
+  std::string program = kTend;  ///< What runs instead of tend, for checks of the harness itself.
+};
+
+/// The parsed "report ..." lines of the probe.
+struct Report {
+  std::map<std::string, std::string> facts;
+  const std::string& operator[](const std::string& key) const;
+  pid_t number(const std::string& key) const;
+};
+
+/// A wait status, said the way tests compare it: "exit 3", "signal 9", "signal 11 (core dumped)".
+std::string describe_status(int wait_status);
+std::string exit_with(int code);
+std::string died_of(int signo);
+/// What tend's parent sees when COMMAND died of `signo`: 128+N as PID 1, the signal elsewhere.
+std::string command_died_of(Mode mode, int signo);
+
+/// One started tend and everything it starts: killed and reaped when this goes away.
+class TendRun {
+ public:
+  TendRun(Mode mode, Launch launch);
+  ~TendRun();
+  TendRun(const TendRun&) = delete;
+  TendRun& operator=(const TendRun&) = delete;
+
+  Mode mode() const { return mode_; }
+  /// unshare, the intermediate parent, or tend itself: the process this harness forked.
+  pid_t root_pid() const { return root_pid_; }
+  /// tend's pid as the test sees it; waits until tend has been exec'd.
+  pid_t tend_pid();
+  /// COMMAND's pid as the test sees it (tend's only child); waits until it exists.
+  pid_t command_pid();
+
+  void signal_tend(int signo);
+  void write_stdin(std::string_view text);
+  void close_stdin();
+
+  /// Waits for the next unconsumed stdout line that starts with `prefix`, marks it consumed.
+  std::string wait_for_line(std::string_view prefix, Duration timeout = kEventTimeout);
+  /// Index in lines() of that line.
+  size_t wait_for_line_index(std::string_view prefix, Duration timeout = kEventTimeout);
+  const std::vector<std::string>& lines() const { return lines_; }
+  /// Waits for "<tag>report end" and returns that report.
+  Report wait_for_report(std::string_view tag = "");
+  /// Everything tend and its children wrote to stderr so far.
+  std::string stderr_text();
+  std::string stdout_text() const;
+
+  /// Waits for the root process to end and returns its wait status; throws on timeout.
+  int wait_exit(Duration timeout = kEventTimeout);
+  /// Same, but a timeout is an answer: nullopt.
+  std::optional<int> wait_exit_within(Duration timeout);
+  /// Waits for `pid`, a child of the test process (for instance tend after its parent died).
+  int wait_pid_exit(pid_t pid, Duration timeout = kEventTimeout);
+  Clock::time_point exit_time() const { return exit_time_; }
+  bool has_exited() const { return exited_; }
+
+  /// Polls `condition` (every few ms, reading output meanwhile); throws with `what` on timeout.
+  void wait_until(const std::function<bool()>& condition, std::string_view what,
+                  Duration timeout = kEventTimeout);
+
+  /// For failure messages: stdout and stderr so far.
+  std::string transcript();
+
+ private:
+  void start(const Launch& launch);
+  std::vector<std::string> build_argv(const Launch& launch) const;
+  /// Reads whatever output arrives until `deadline`; also wakes up when `pid_fd` is readable.
+  void pump(Clock::time_point deadline, int pid_fd = -1);
+  void read_from(int& fd, std::string& buffer, bool is_stdout);
+  [[noreturn]] void fail(std::string_view what);
+  void kill_everything();
+
+  Mode mode_;
+  pid_t root_pid_ = -1;
+  pid_t tend_pid_ = -1;
+  int root_pid_fd_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  std::string stdout_partial_;
+  std::string stderr_;
+  std::vector<std::string> lines_;
+  std::vector<bool> consumed_;
+  bool exited_ = false;
+  int exit_status_ = 0;
+  Clock::time_point exit_time_;
+};
+
+/// Runs tend to its end and returns how it ended with its output.
+struct Outcome {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+Outcome run_to_exit(Mode mode, Launch launch, Duration timeout = kEventTimeout);
+
+/// What /proc/<pid>/stat says; nullopt once the process is gone (reaped).
+struct ProcStat {
+  char state = '?';
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+  pid_t session = 0;
+};
+std::optional<ProcStat> read_stat(pid_t pid);
+/// Alive: exists and is neither a zombie nor dead.
+bool is_alive(pid_t pid);
+/// "Name: value" lines of /proc/<pid>/status; empty once the process is gone.
+std::map<std::string, std::string> read_status(pid_t pid);
+/// Leading number of a /proc/<pid>/status field, e.g. VmRSS in kB.
+long status_number(pid_t pid, const std::string& field);
+std::vector<pid_t> children_of(pid_t pid);
+std::vector<pid_t> descendants_of(pid_t pid);
+/// Targets of the links in /proc/<pid>/fd, by fd number.
+std::map<int, std::string> fd_targets(pid_t pid);
+std::string read_link(const std::string& path);
+
+/// A fresh directory under /tmp, removed with everything in it when this goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(std::string_view name, std::string_view content, mode_t mode = 0644) const;
+
+ private:
+  std::string path_;
+};
+
+/// "Hex signal mask" as /proc/<pid>/status prints SigBlk and SigIgn.
+std::string mask_of(const std::vector<int>& signals);
+std::string signal_label(int signo);
+
+}  // namespace tend::e2e

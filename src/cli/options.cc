@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/signal_name.h"
 
@@ -98,7 +98,8 @@ std::string convert(const RawOptions& raw, Options& options) {
   }
   if (raw.pdeathsig_given) {
     options.pdeathsig = parse_signal(raw.pdeathsig);
-    if (!options.pdeathsig) return fmt::format("invalid --pdeathsig '{}': unknown signal", raw.pdeathsig);
+    if (!options.pdeathsig)
+      return fmt::format("invalid --pdeathsig '{}': unknown signal", raw.pdeathsig);
   }
   return {};
 }
@@ -187,6 +188,8 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
   return outcome;
 }
 
-std::string version_line() { return fmt::format("tend version {} - git.{}", TEND_VERSION, TEND_GIT_SHA); }
+std::string version_line() {
+  return fmt::format("tend version {} - git.{}", TEND_VERSION, TEND_GIT_SHA);
+}
 
 }  // namespace tend

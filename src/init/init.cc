@@ -31,7 +31,8 @@ TendExit failure(std::string_view what) {
 /// kill(2) where a vanished target (ESRCH) is an expected outcome, not an error.
 bool send_signal(pid_t target, int signo) {
   if (kill(target, signo) == 0) return true;
-  if (errno != ESRCH) spdlog::warn("cannot send {} to {}: {}", signal_name(signo), target, std::strerror(errno));
+  if (errno != ESRCH)
+    spdlog::warn("cannot send {} to {}: {}", signal_name(signo), target, std::strerror(errno));
   return false;
 }
 
@@ -47,10 +48,14 @@ std::string describe_count(int count) {
 
 const char* phase_name(Phase phase) {
   switch (phase) {
-    case Phase::kRunning: return "running";
-    case Phase::kStopping: return "stopping";
-    case Phase::kCleaningUp: return "cleaning up";
-    case Phase::kDone: return "done";
+    case Phase::kRunning:
+      return "running";
+    case Phase::kStopping:
+      return "stopping";
+    case Phase::kCleaningUp:
+      return "cleaning up";
+    case Phase::kDone:
+      return "done";
   }
   return "?";
 }
@@ -114,7 +119,8 @@ std::optional<TendExit> Init::start_command() {
   if (result.pid > 0) waitpid(result.pid, nullptr, 0);
   errno = result.error;
   if (result.stage != SpawnStage::kExec) return failure("cannot start COMMAND");
-  report_error(fmt::format("cannot run '{}': {}", options_.command[0], std::strerror(result.error)));
+  report_error(
+      fmt::format("cannot run '{}': {}", options_.command[0], std::strerror(result.error)));
   return TendExit{exit_code_for_exec_error(result.error), 0};
 }
 
@@ -186,7 +192,8 @@ void Init::escalate() {
   if (escalated_) return;
   escalated_ = true;
   timers_.disarm(TimerId::kGrace);
-  if (phase_ == Phase::kStopping) send_signal(options_.single_child ? command_pid_ : -command_pid_, SIGKILL);
+  if (phase_ == Phase::kStopping)
+    send_signal(options_.single_child ? command_pid_ : -command_pid_, SIGKILL);
   int count = signal_leftovers(SIGKILL);
   spdlog::info("grace period over after {}, sent SIGKILL to {}", format_duration(options_.grace),
                describe_count(count));

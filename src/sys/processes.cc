@@ -93,7 +93,8 @@ std::vector<int> open_fds() {
   struct rlimit limit {};
   getrlimit(RLIMIT_NOFILE, &limit);
   int highest = limit.rlim_cur > 65536 || limit.rlim_cur == RLIM_INFINITY
-                    ? 65536 : static_cast<int>(limit.rlim_cur);
+                    ? 65536
+                    : static_cast<int>(limit.rlim_cur);
   for (int fd = 0; fd < highest; ++fd) {
     if (fcntl(fd, F_GETFD) >= 0) fds.push_back(fd);
   }

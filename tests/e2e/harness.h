@@ -120,6 +120,7 @@ class TendRun {
   Mode mode_;
   pid_t root_pid_ = -1;
   pid_t tend_pid_ = -1;
+  std::optional<std::pair<dev_t, ino_t>> program_identity_;
   int root_pid_fd_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;

@@ -12,10 +12,11 @@
 //   print TEXT           print TEXT
 //   args ARG...          print "arg X" for every remaining word, then "args end"
 //   signals              block every signal, print "ready", then "signal N NAME" for each one
-//   signals-until SIG    like signals, but exit 0 after printing SIG
+//   signals-until SIG    like signals, but go on with the next word after printing SIG
 //   ignore SIG           set SIG's disposition to SIG_IGN
 //   setsid               start a new session (and process group)
 //   sleep                wait forever
+//   sleep-ms N           wait N milliseconds
 //   read-line            wait for one line (or end of file) on stdin
 //   exit N               exit with code N
 //   kill-self SIG        die of SIG (with no core dump of its own)
@@ -32,6 +33,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -151,7 +153,10 @@ std::string open_fds() {
   closedir(dir);
   std::sort(fds.begin(), fds.end());
   std::string list;
-  for (int fd : fds) list += (list.empty() ? "" : ",") + std::to_string(fd);
+  for (int fd : fds) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(fd);
+  }
   return list;
 }
 
@@ -181,8 +186,9 @@ void ready() {
   }
 }
 
-/// Receives every signal through a signalfd, so even SEGV or TSTP only get printed.
-[[noreturn]] void print_signals(int until) {
+/// Receives every signal through a signalfd, so even SEGV or TSTP only get printed; returns
+/// after `until` (0: never). The signals stay blocked.
+void print_signals(int until) {
   sigset_t all;
   sigfillset(&all);
   if (sigprocmask(SIG_SETMASK, &all, nullptr) != 0) fail("sigprocmask: %s", std::strerror(errno));
@@ -197,7 +203,10 @@ void ready() {
     for (ssize_t i = 0; i < got / static_cast<ssize_t>(sizeof infos[0]); ++i) {
       int signo = static_cast<int>(infos[i].ssi_signo);
       emit("signal %d %s", signo, signal_label(signo).c_str());
-      if (signo == until) _exit(0);
+      if (signo == until) {
+        close(fd);
+        return;
+      }
     }
   }
 }
@@ -344,6 +353,11 @@ void run(int argc, char** argv, int start, int end) {
       if (setsid() < 0) fail("setsid: %s", std::strerror(errno));
     } else if (word == "sleep") {
       for (;;) pause();
+    } else if (word == "sleep-ms") {
+      int ms = parse_number(next());
+      timespec left{ms / 1000, (ms % 1000) * 1'000'000L};
+      while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+      }
     } else if (word == "read-line") {
       char byte = 0;
       while (read(STDIN_FILENO, &byte, 1) == 1 && byte != '\n') {

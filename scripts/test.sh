@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The whole test suite: installs what is missing, checks formatting, then builds and runs every
+# test twice, against the static release binary and against an ASan+UBSan build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+echo "== formatting (.clang-format)"
+git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' | xargs clang-format --dry-run -Werror
+
+for kind in release asan; do
+  echo "== $kind build"
+  scripts/build.sh "$kind"
+  dir=build; [[ $kind == asan ]] && dir=build-asan
+  echo "== $kind tests"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$dir" --output-on-failure -j2 --timeout 180
+done

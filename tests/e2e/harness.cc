@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: MIT
+// The harness behind the whole-program tests: start tend, read its output, signal it, clean up.
+#include "harness.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace tend::e2e {
+namespace {
+
+constexpr int kLastSignal = 64;
+
+[[noreturn]] void throw_errno(std::string_view what) {
+  throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+}
+
+int milliseconds_until(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::clamp<long long>(left.count(), 0, 60'000));
+}
+
+int open_pid_fd(pid_t pid) {
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
+
+std::string join_signals(const std::vector<int>& signals) {
+  if (signals.empty()) return "-";
+  std::string list;
+  for (int signo : signals) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(signo);
+  }
+  return list;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Identity of an executable, to recognise tend behind /proc/<pid>/exe.
+std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return std::nullopt;
+  return std::pair{info.st_dev, info.st_ino};
+}
+
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> pids;
+  DIR* dir = opendir("/proc");
+  if (dir == nullptr) throw_errno("cannot open /proc");
+  while (dirent* entry = readdir(dir)) {
+    char* end = nullptr;
+    long pid = std::strtol(entry->d_name, &end, 10);
+    if (*end == '\0' && pid > 0) pids.push_back(static_cast<pid_t>(pid));
+  }
+  closedir(dir);
+  return pids;
+}
+
+/// The part of the harness that runs in the forked child; prepared data only, then exec.
+struct ChildPlan {
+  std::vector<std::pair<int, int>> fds;  // (target, source)
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  std::string cwd;
+  bool core_dumps = false;
+};
+
+[[noreturn]] void child_fail(const char* what) {
+  char text[256];
+  int length = std::snprintf(text, sizeof text, "harness: %s: %s\n", what, std::strerror(errno));
+  ssize_t ignored = write(STDERR_FILENO, text, static_cast<size_t>(length));
+  (void)ignored;
+  _exit(127);
+}
+
+[[noreturn]] void become_child(const ChildPlan& plan) {
+  setpgid(0, 0);
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  sigemptyset(&action.sa_mask);
+  for (int signo = 1; signo <= kLastSignal; ++signo) {
+    if (signo != SIGKILL && signo != SIGSTOP) sigaction(signo, &action, nullptr);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (plan.core_dumps) {
+    struct rlimit unlimited {RLIM_INFINITY, RLIM_INFINITY};
+    if (setrlimit(RLIMIT_CORE, &unlimited) != 0) child_fail("setrlimit");
+  }
+  // Sources first out of the way of every target, then into place, then close all the rest.
+  std::vector<int> moved;
+  for (const auto& [target, source] : plan.fds) {
+    int fd = fcntl(source, F_DUPFD_CLOEXEC, 500);
+    if (fd < 0) child_fail("fcntl");
+    moved.push_back(fd);
+  }
+  std::set<int> targets;
+  for (size_t i = 0; i < plan.fds.size(); ++i) {
+    if (dup2(moved[i], plan.fds[i].first) < 0) child_fail("dup2");
+    targets.insert(plan.fds[i].first);
+  }
+  int next = 0;
+  for (int target : targets) {
+    if (target > next) close_range(static_cast<unsigned>(next), static_cast<unsigned>(target - 1), 0);
+    next = target + 1;
+  }
+  close_range(static_cast<unsigned>(next), ~0U, 0);
+  if (!plan.cwd.empty() && chdir(plan.cwd.c_str()) != 0) child_fail("chdir");
+  execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
+  child_fail("exec");
+}
+
+}  // namespace
+
+std::string mode_name(Mode mode) { return mode == Mode::kPid1 ? "Pid1" : "Subreaper"; }
+
+const std::string& Report::operator[](const std::string& key) const {
+  auto found = facts.find(key);
+  if (found == facts.end()) throw std::runtime_error("the probe's report has no '" + key + "'");
+  return found->second;
+}
+
+pid_t Report::number(const std::string& key) const { return std::stoi((*this)[key]); }
+
+std::string describe_status(int wait_status) {
+  if (WIFEXITED(wait_status)) return exit_with(WEXITSTATUS(wait_status));
+  if (WIFSIGNALED(wait_status)) {
+    return died_of(WTERMSIG(wait_status)) + (WCOREDUMP(wait_status) ? " (core dumped)" : "");
+  }
+  return "wait status " + std::to_string(wait_status);
+}
+
+std::string exit_with(int code) { return "exit " + std::to_string(code); }
+
+std::string died_of(int signo) { return "signal " + std::to_string(signo); }
+
+std::string command_died_of(Mode mode, int signo) {
+  return mode == Mode::kPid1 ? exit_with(128 + signo) : died_of(signo);
+}
+
+TendRun::TendRun(Mode mode, Launch launch) : mode_(mode) {
+  // Orphans of everything this test starts come back here, to be killed and reaped.
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) throw_errno("PR_SET_CHILD_SUBREAPER");
+  try {
+    start(launch);
+  } catch (...) {
+    kill_everything();
+    throw;
+  }
+}
+
+TendRun::~TendRun() { kill_everything(); }
+
+std::vector<std::string> TendRun::build_argv(const Launch& launch) const {
+  std::vector<std::string> argv;
+  if (mode_ == Mode::kPid1) {
+    argv = {"unshare", "--pid", "--fork", "--mount-proc"};
+  } else if (launch.under_parent) {
+    argv = {kProbe, "parent-of", "--"};
+  }
+  if (!launch.blocked.empty() || !launch.ignored.empty()) {
+    // Set by the probe just before it execs tend, so that unshare is not affected by them.
+    argv.insert(argv.end(), {kProbe, "exec-with", join_signals(launch.blocked),
+                             join_signals(launch.ignored), "--"});
+  }
+  argv.push_back(launch.program);
+  argv.insert(argv.end(), launch.args.begin(), launch.args.end());
+  return argv;
+}
+
+void TendRun::start(const Launch& launch) {
+  int out[2], err[2], in[2] = {-1, -1};
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw_errno("pipe2");
+  stdout_fd_ = out[0];
+  stderr_fd_ = err[0];
+  if (launch.stdin_pipe) {
+    if (pipe2(in, O_CLOEXEC) != 0) throw_errno("pipe2");
+    stdin_fd_ = in[1];
+  } else {
+    in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (in[0] < 0) throw_errno("open /dev/null");
+  }
+  std::vector<int> to_close = {out[1], err[1], in[0]};
+
+  ChildPlan plan;
+  plan.fds = {{0, in[0]}, {1, out[1]}, {2, err[1]}};
+  for (int fd : launch.stdout_copies) plan.fds.emplace_back(fd, out[1]);
+  for (const auto& [fd, path] : launch.files) {
+    int opened = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (opened < 0) throw_errno("open " + path);
+    to_close.push_back(opened);
+    plan.fds.emplace_back(fd, opened);
+  }
+  std::vector<std::string> argv = build_argv(launch);
+  std::vector<std::string> env;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (std::strncmp(*variable, "TEND_", 5) != 0) env.emplace_back(*variable);
+  }
+  env.insert(env.end(), launch.env.begin(), launch.env.end());
+  for (auto& arg : argv) plan.argv.push_back(arg.data());
+  plan.argv.push_back(nullptr);
+  for (auto& variable : env) plan.envp.push_back(variable.data());
+  plan.envp.push_back(nullptr);
+  plan.cwd = launch.cwd;
+  plan.core_dumps = launch.core_dumps;
+
+  root_pid_ = fork();
+  if (root_pid_ < 0) throw_errno("fork");
+  if (root_pid_ == 0) become_child(plan);
+  setpgid(root_pid_, root_pid_);  // Also from here, so that the group exists before any kill.
+  for (int fd : to_close) close(fd);
+  root_pid_fd_ = open_pid_fd(root_pid_);
+  if (root_pid_fd_ < 0) throw_errno("pidfd_open");
+  program_identity_ = file_identity(launch.program);
+}
+
+pid_t TendRun::tend_pid() {
+  if (tend_pid_ > 0) return tend_pid_;
+  wait_until(
+      [this] {
+        std::vector<pid_t> candidates = {root_pid_};
+        for (pid_t pid : descendants_of(root_pid_)) candidates.push_back(pid);
+        for (pid_t pid : candidates) {
+          if (file_identity("/proc/" + std::to_string(pid) + "/exe") == program_identity_) {
+            tend_pid_ = pid;
+            return true;
+          }
+        }
+        return false;
+      },
+      "tend to start");
+  return tend_pid_;
+}
+
+pid_t TendRun::command_pid() {
+  pid_t tend = tend_pid();
+  pid_t command = -1;
+  wait_until(
+      [&] {
+        for (pid_t pid : children_of(tend)) {
+          // Between fork and exec the child is still a copy of tend.
+          if (file_identity("/proc/" + std::to_string(pid) + "/exe") != program_identity_) {
+            command = pid;
+            return true;
+          }
+        }
+        return false;
+      },
+      "COMMAND to start");
+  return command;
+}
+
+void TendRun::signal_tend(int signo) {
+  if (kill(tend_pid(), signo) != 0) throw_errno("cannot signal tend");
+}
+
+void TendRun::write_stdin(std::string_view text) {
+  if (stdin_fd_ < 0) throw std::runtime_error("write_stdin: launched without stdin_pipe");
+  if (write(stdin_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    throw_errno("write to stdin");
+  }
+}
+
+void TendRun::close_stdin() {
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  stdin_fd_ = -1;
+}
+
+void TendRun::read_from(int& fd, std::string& buffer, bool is_stdout) {
+  char chunk[65536];
+  ssize_t got = read(fd, chunk, sizeof chunk);
+  if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (got <= 0) {
+    close(fd);
+    fd = -1;
+    return;
+  }
+  buffer.append(chunk, static_cast<size_t>(got));
+  if (!is_stdout) return;
+  for (size_t newline; (newline = buffer.find('\n')) != std::string::npos;) {
+    lines_.push_back(buffer.substr(0, newline));
+    consumed_.push_back(false);
+    buffer.erase(0, newline + 1);
+  }
+}
+
+void TendRun::pump(Clock::time_point deadline, int pid_fd) {
+  pollfd fds[3];
+  int count = 0;
+  if (stdout_fd_ >= 0) fds[count++] = {stdout_fd_, POLLIN, 0};
+  if (stderr_fd_ >= 0) fds[count++] = {stderr_fd_, POLLIN, 0};
+  if (pid_fd >= 0) fds[count++] = {pid_fd, POLLIN, 0};
+  int ready = poll(fds, static_cast<nfds_t>(count), milliseconds_until(deadline));
+  if (ready < 0 && errno != EINTR) throw_errno("poll");
+  for (int i = 0; i < count && ready > 0; ++i) {
+    if (fds[i].revents == 0 || fds[i].fd == pid_fd) continue;
+    if (fds[i].fd == stdout_fd_) read_from(stdout_fd_, stdout_partial_, true);
+    else if (fds[i].fd == stderr_fd_) read_from(stderr_fd_, stderr_, false);
+  }
+}
+
+size_t TendRun::wait_for_line_index(std::string_view prefix, Duration timeout) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  for (;;) {
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      if (!consumed_[i] && lines_[i].starts_with(prefix)) {
+        consumed_[i] = true;
+        return i;
+      }
+    }
+    if (stdout_fd_ < 0) fail("stdout ended without a line starting with '" + std::string(prefix) + "'");
+    if (Clock::now() >= deadline) {
+      fail("timed out after " +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+           " ms waiting for a line starting with '" + std::string(prefix) + "'");
+    }
+    pump(deadline);
+  }
+}
+
+std::string TendRun::wait_for_line(std::string_view prefix, Duration timeout) {
+  return lines_[wait_for_line_index(prefix, timeout)];
+}
+
+Report TendRun::wait_for_report(std::string_view tag) {
+  std::string prefix = std::string(tag) + "report ";
+  size_t end = wait_for_line_index(prefix + "end");
+  Report report;
+  for (size_t i = end; i-- > 0 && lines_[i] != prefix + "end";) {
+    if (!lines_[i].starts_with(prefix)) continue;
+    std::string fact = lines_[i].substr(prefix.size());
+    size_t space = fact.find(' ');
+    std::string key = fact.substr(0, space);
+    std::string value = space == std::string::npos ? "" : fact.substr(space + 1);
+    report.facts.emplace(key, value);
+    consumed_[i] = true;
+  }
+  return report;
+}
+
+std::string TendRun::stderr_text() {
+  // Take what is already there without waiting.
+  while (stderr_fd_ >= 0) {
+    pollfd fd{stderr_fd_, POLLIN, 0};
+    if (poll(&fd, 1, 0) <= 0) break;
+    read_from(stderr_fd_, stderr_, false);
+  }
+  return stderr_;
+}
+
+std::string TendRun::stdout_text() const {
+  std::string text;
+  for (const auto& line : lines_) text += line + "\n";
+  return text + stdout_partial_;
+}
+
+std::string TendRun::transcript() {
+  return "\n--- stdout ---\n" + stdout_text() + "--- stderr ---\n" + stderr_text() + "---";
+}
+
+void TendRun::fail(std::string_view what) {
+  throw std::runtime_error(std::string(what) + " [" + mode_name(mode_) + "]" + transcript());
+}
+
+std::optional<int> TendRun::wait_exit_within(Duration timeout) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  while (!exited_) {
+    int status = 0;
+    pid_t got = waitpid(root_pid_, &status, WNOHANG);
+    if (got < 0 && errno != EINTR) throw_errno("waitpid");
+    if (got == root_pid_) {
+      exit_time_ = Clock::now();
+      exited_ = true;
+      exit_status_ = status;
+      break;
+    }
+    if (Clock::now() >= deadline) return std::nullopt;
+    pump(deadline, root_pid_fd_);
+  }
+  // Whatever was written before the exit is in the pipes now: take it.
+  for (bool more = true; more;) {
+    more = false;
+    for (int* fd : {&stdout_fd_, &stderr_fd_}) {
+      if (*fd < 0) continue;
+      pollfd poll_fd{*fd, POLLIN, 0};
+      if (poll(&poll_fd, 1, 0) > 0) {
+        read_from(*fd, fd == &stdout_fd_ ? stdout_partial_ : stderr_, fd == &stdout_fd_);
+        more = true;
+      }
+    }
+  }
+  return exit_status_;
+}
+
+int TendRun::wait_exit(Duration timeout) {
+  std::optional<int> status = wait_exit_within(timeout);
+  if (!status) {
+    fail("timed out after " +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+         " ms waiting for tend to exit");
+  }
+  return *status;
+}
+
+int TendRun::wait_pid_exit(pid_t pid, Duration timeout) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  int pid_fd = open_pid_fd(pid);
+  for (;;) {
+    int status = 0;
+    pid_t got = waitpid(pid, &status, WNOHANG);
+    if (got == pid) {
+      if (pid_fd >= 0) close(pid_fd);
+      if (pid == root_pid_) {
+        exited_ = true;
+        exit_status_ = status;
+        exit_time_ = Clock::now();
+      }
+      return status;
+    }
+    if (got < 0 && errno != EINTR) {
+      if (pid_fd >= 0) close(pid_fd);
+      fail("cannot wait for pid " + std::to_string(pid) + ": " + std::strerror(errno));
+    }
+    if (Clock::now() >= deadline) {
+      if (pid_fd >= 0) close(pid_fd);
+      fail("timed out waiting for pid " + std::to_string(pid) + " to exit");
+    }
+    // Without a pidfd, look again soon.
+    pump(pid_fd >= 0 ? deadline : std::min(deadline, Clock::now() + 5ms), pid_fd);
+  }
+}
+
+void TendRun::wait_until(const std::function<bool()>& condition, std::string_view what,
+                         Duration timeout) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  while (!condition()) {
+    if (Clock::now() >= deadline) {
+      fail("timed out after " +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+           " ms waiting for " + std::string(what));
+    }
+    pump(std::min(deadline, Clock::now() + 2ms));
+  }
+}
+
+void TendRun::kill_everything() {
+  // tend's group (the harness made it), then everything still below the test process.
+  if (root_pid_ > 0 && !exited_) kill(-root_pid_, SIGKILL);
+  Clock::time_point deadline = Clock::now() + 10s;
+  for (;;) {
+    std::vector<pid_t> left = descendants_of(getpid());
+    for (pid_t pid : left) kill(pid, SIGKILL);
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    if (left.empty()) break;
+    if (Clock::now() >= deadline) {
+      std::fprintf(stderr, "harness: %zu processes survived SIGKILL\n", left.size());
+      break;
+    }
+    usleep(1000);
+  }
+  for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &root_pid_fd_}) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+  }
+}
+
+Outcome run_to_exit(Mode mode, Launch launch, Duration timeout) {
+  TendRun run(mode, std::move(launch));
+  Outcome outcome;
+  outcome.status = run.wait_exit(timeout);
+  outcome.out = run.stdout_text();
+  outcome.err = run.stderr_text();
+  return outcome;
+}
+
+std::optional<ProcStat> read_stat(pid_t pid) {
+  std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = text.rfind(')');
+  if (paren == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(paren + 2));
+  ProcStat stat;
+  fields >> stat.state >> stat.ppid >> stat.pgrp >> stat.session;
+  if (!fields) return std::nullopt;
+  return stat;
+}
+
+bool is_alive(pid_t pid) {
+  std::optional<ProcStat> stat = read_stat(pid);
+  return stat && stat->state != 'Z' && stat->state != 'X';
+}
+
+std::map<std::string, std::string> read_status(pid_t pid) {
+  std::map<std::string, std::string> fields;
+  std::istringstream text(read_file("/proc/" + std::to_string(pid) + "/status"));
+  for (std::string line; std::getline(text, line);) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    fields[line.substr(0, colon)] = value;
+  }
+  return fields;
+}
+
+long status_number(pid_t pid, const std::string& field) {
+  auto fields = read_status(pid);
+  auto found = fields.find(field);
+  if (found == fields.end()) {
+    throw std::runtime_error("no " + field + " in /proc/" + std::to_string(pid) + "/status");
+  }
+  return std::stol(found->second);
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> children;
+  std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* dir = opendir(task_dir.c_str());
+  if (dir == nullptr) return children;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    std::istringstream list(read_file(task_dir + "/" + entry->d_name + "/children"));
+    for (pid_t child; list >> child;) children.push_back(child);
+  }
+  closedir(dir);
+  return children;
+}
+
+std::vector<pid_t> descendants_of(pid_t ancestor) {
+  std::map<pid_t, pid_t> parent_of;
+  for (pid_t pid : all_pids()) {
+    if (auto stat = read_stat(pid)) parent_of[pid] = stat->ppid;
+  }
+  std::vector<pid_t> found;
+  for (const auto& [pid, parent] : parent_of) {
+    for (pid_t up = parent; up > 1;) {
+      if (up == ancestor) {
+        found.push_back(pid);
+        break;
+      }
+      auto next = parent_of.find(up);
+      if (next == parent_of.end()) break;
+      up = next->second;
+    }
+  }
+  return found;
+}
+
+std::string read_link(const std::string& path) {
+  char target[4096];
+  ssize_t length = readlink(path.c_str(), target, sizeof target);
+  return length < 0 ? std::string() : std::string(target, static_cast<size_t>(length));
+}
+
+std::map<int, std::string> fd_targets(pid_t pid) {
+  std::map<int, std::string> targets;
+  std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* dir = opendir(fd_dir.c_str());
+  if (dir == nullptr) return targets;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    targets[std::atoi(entry->d_name)] = read_link(fd_dir + "/" + entry->d_name);
+  }
+  closedir(dir);
+  return targets;
+}
+
+TempDir::TempDir() {
+  char name[] = "/tmp/tend-e2e-XXXXXX";
+  if (mkdtemp(name) == nullptr) throw_errno("mkdtemp");
+  path_ = name;
+}
+
+TempDir::~TempDir() {
+  nftw(
+      path_.c_str(), [](const char* path, const struct stat*, int, FTW*) { return remove(path); },
+      16, FTW_DEPTH | FTW_PHYS);
+}
+
+std::string TempDir::file(std::string_view name, std::string_view content, mode_t mode) const {
+  std::string path = path_ + "/" + std::string(name);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) throw_errno("create " + path);
+  ssize_t wrote = write(fd, content.data(), content.size());
+  close(fd);
+  if (wrote != static_cast<ssize_t>(content.size())) throw_errno("write " + path);
+  if (chmod(path.c_str(), mode) != 0) throw_errno("chmod " + path);
+  return path;
+}
+
+std::string mask_of(const std::vector<int>& signals) {
+  unsigned long long mask = 0;
+  for (int signo : signals) mask |= 1ULL << (signo - 1);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", mask);
+  return text;
+}
+
+std::string signal_label(int signo) {
+  const char* name = signo < SIGRTMIN ? sigabbrev_np(signo) : nullptr;
+  if (name != nullptr) return name;
+  return "RTMIN_" + std::to_string(signo - SIGRTMIN);
+}
+
+}  // namespace tend::e2e

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // tend's entry point: a list of steps from what tend inherited to how it ends.
 #include <cstdio>
+#include <cstdlib>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,13 @@ void set_up_logging(int verbosity) {
 }
 
 }  // namespace
+
+// libstdc++'s default terminate handler demangles the exception's type name, which links the
+// whole C++ demangler (~50 KB) into the static binary. tend catches what it expects; anything
+// else aborts without the pretty name.
+namespace __gnu_cxx {
+void __verbose_terminate_handler() { std::abort(); }
+}  // namespace __gnu_cxx
 
 int main(int argc, char** argv) {
   // Captured before tend changes anything: COMMAND gets exactly this.

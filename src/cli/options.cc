@@ -38,13 +38,23 @@ constexpr char kFooter[] =
     "Exit status: COMMAND's; 128+N (or the same signal) when it died of signal N; 125 when tend\n"
     "fails; 126 when COMMAND cannot be executed; 127 when it is not found.\n";
 
+/// CLI11's help with tend's real synopsis, which CLI11 cannot derive from the options.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App*, std::string) const override {
+    return "\nUsage: tend [OPTIONS] [--] COMMAND [ARG...]\n";
+  }
+};
+
 void define_options(CLI::App& app, RawOptions& raw) {
+  app.formatter(std::make_shared<HelpFormatter>());
   app.set_version_flag("-V,--version", version_line());
   app.add_flag("-c,--single-child", raw.single_child,
                "Run COMMAND in tend's process group and signal only its pid")
       ->envname("TEND_SINGLE_CHILD");
   app.add_option("-t,--grace", raw.grace,
                  "Time between a stop signal and SIGKILL: 500ms, 2s, 1m, inf (default 10s)")
+      ->type_name("DURATION")
       ->envname("TEND_GRACE");
   app.add_option("-r,--rewrite", raw.rewrites,
                  "Forward signal FROM as TO instead (names or numbers; TO 0 drops it); repeatable")

@@ -67,20 +67,23 @@ Inheritance Inheritance::capture() {
 }
 
 Init::Init(const Options& options, const Inheritance& inherited)
-    : options_(options), inherited_(inherited), is_pid1_(getpid() == 1) {}
+    : options_(options), inherited_(inherited), is_pid1_(getpid() == 1), own_group_(getpgrp()) {}
 
 TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
-  if (auto early_exit = start_command()) return *early_exit;
-  release_what_command_inherited();
-
-  // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
-  // would orphan COMMAND (and, as PID 1, take the whole container down with it).
-  while (phase_ != Phase::kDone) {
-    loop_->wait_once(timers_.earliest());
-    handle_timers();
+  std::optional<TendExit> exit = start_command();
+  if (!exit) {
+    release_what_command_inherited();
+    // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
+    // would orphan COMMAND (and, as PID 1, take the whole container down with it).
+    while (phase_ != Phase::kDone) {
+      loop_->wait_once(timers_.earliest());
+      handle_timers();
+    }
+    exit = decide_exit(command_status_, is_pid1_, options_.success_exits);
   }
-  return decide_exit(command_status_, is_pid1_, options_.success_exits);
+  give_back_terminal();
+  return *exit;
 }
 
 /// Setup may fail: each failure here is an error message and exit 125, before COMMAND exists.
@@ -97,6 +100,7 @@ std::optional<TendExit> Init::set_up() {
   if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return failure("cannot become child subreaper");
   }
+  if (!options_.no_tty) terminal_ = Terminal::open_controlling();
   if (options_.pdeathsig) {
     if (prctl(PR_SET_PDEATHSIG, *options_.pdeathsig) != 0) return failure("cannot set pdeathsig");
     // The parent may have died before prctl: then no signal comes, so send it ourselves.
@@ -110,9 +114,13 @@ std::optional<TendExit> Init::start_command() {
   request.argv = options_.command;
   request.signals = &inherited_.signals;
   request.new_process_group = !options_.single_child;
+  // Only a foreground tend hands the terminal on; a background job must not take it.
+  if (terminal_ && request.new_process_group && terminal_->is_foreground(own_group_)) {
+    request.foreground_tty = terminal_->fd();
+  }
   SpawnResult result = spawn(request);
+  command_pid_ = result.pid;
   if (result.ok()) {
-    command_pid_ = result.pid;
     spdlog::info("started '{}' as pid {}", options_.command[0], command_pid_);
     return std::nullopt;
   }
@@ -132,16 +140,26 @@ void Init::release_what_command_inherited() {
 }
 
 void Init::handle_signals() {
-  for (const signalfd_siginfo& info : signals_->read_pending()) {
-    handle_signal(static_cast<int>(info.ssi_signo), static_cast<pid_t>(info.ssi_pid));
-  }
+  for (const signalfd_siginfo& info : signals_->read_pending()) handle_signal(info);
   // SIGCHLDs merge, and one may have come with any other signal: always look for exits.
   reap_children();
 }
 
-void Init::handle_signal(int signo, pid_t sender) {
+void Init::handle_signal(const signalfd_siginfo& info) {
+  int signo = static_cast<int>(info.ssi_signo);
   if (signo == SIGCHLD) return;
-  spdlog::debug("received {} from pid {} while {}", signal_name(signo), sender, phase_name(phase_));
+  spdlog::debug("received {} from pid {} while {}", signal_name(signo), info.ssi_pid,
+                phase_name(phase_));
+  if (terminal_ && reached_command_directly(signo, info.ssi_code == SI_KERNEL,
+                                            terminal_->foreground(), command_group())) {
+    spdlog::debug("not forwarding {}: the terminal sent it to COMMAND too", signal_name(signo));
+    return;
+  }
+  // Continued by the shell's `fg`: the terminal came back to tend's group, pass it on first.
+  if (signo == SIGCONT && terminal_ && phase_ != Phase::kCleaningUp && !options_.single_child &&
+      terminal_->is_foreground(own_group_)) {
+    terminal_->hand_to(command_pid_);
+  }
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
     spdlog::info("dropped {} as asked by --rewrite", signal_name(signo));
@@ -224,8 +242,10 @@ int Init::signal_leftovers(int signo) {
 void Init::reap_children() {
   for (;;) {
     int status = 0;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid > 0 && pid == command_pid_) {
+    pid_t pid = waitpid(-1, &status, WNOHANG | (terminal_ ? WUNTRACED : 0));
+    if (pid > 0 && WIFSTOPPED(status)) {
+      if (pid == command_pid_) handle_command_stopped(WSTOPSIG(status));
+    } else if (pid > 0 && pid == command_pid_) {
       handle_command_exit(status);
     } else if (pid > 0) {
       spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status).describe());
@@ -257,6 +277,32 @@ void Init::begin_cleanup() {
   if (was_stopping) return;  // The grace timer already runs.
   if (options_.grace == Millis(0)) return escalate();
   if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+}
+
+/// COMMAND stopped itself or was stopped by the terminal (Ctrl-Z, or reading it in the
+/// background). Under a shell, tend stops too, so that the shell sees its job stopped and
+/// `fg`/`bg` work; as session leader (a container) nobody could resume it, so tend does.
+void Init::handle_command_stopped(int stop_signal) {
+  spdlog::info("COMMAND (pid {}) stopped by {}", command_pid_, signal_name(stop_signal));
+  if (getsid(0) == getpid() || !stop_self(stop_signal)) resume_command();
+}
+
+void Init::resume_command() {
+  pid_t foreground = terminal_->foreground();
+  if (foreground == own_group_ || foreground == command_group())
+    terminal_->hand_to(command_group());
+  forward(SIGCONT);
+}
+
+/// Leaves the terminal as tend found it: foreground group back, and the settings too when
+/// COMMAND died of a signal and so had no chance to restore them itself.
+void Init::give_back_terminal() {
+  if (!terminal_) return;
+  if (command_pid_ > 0 && terminal_->is_foreground(command_group()) &&
+      command_group() != own_group_) {
+    terminal_->hand_to(own_group_);
+  }
+  if (command_status_.signaled) terminal_->restore_settings();
 }
 
 void Init::set_phase(Phase phase) {

@@ -12,6 +12,7 @@
 #include "loop/event_loop.h"
 #include "loop/timers.h"
 #include "sys/signals.h"
+#include "terminal/terminal.h"
 
 namespace tend {
 
@@ -47,10 +48,14 @@ class Init {
   void release_what_command_inherited();
 
   void handle_signals();
-  void handle_signal(int signo, pid_t sender);
+  void handle_signal(const signalfd_siginfo& info);
   void handle_timers();
   void reap_children();
   void handle_command_exit(int wait_status);
+  void handle_command_stopped(int stop_signal);
+  void resume_command();
+  void give_back_terminal();
+  pid_t command_group() const { return options_.single_child ? own_group_ : command_pid_; }
 
   void forward(int signo);
   void begin_stop(int signo);
@@ -63,6 +68,8 @@ class Init {
   const Options& options_;
   const Inheritance& inherited_;
   bool is_pid1_;
+  pid_t own_group_;
+  std::optional<Terminal> terminal_;
   std::optional<SignalFd> signals_;
   std::optional<EventLoop> loop_;
   Timers timers_;

@@ -73,6 +73,18 @@ std::vector<signalfd_siginfo> SignalFd::read_pending() const {
   return pending;
 }
 
+bool stop_self(int signo) {
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, signo);
+  raise(signo);
+  sigprocmask(SIG_UNBLOCK, &only, nullptr);  // Stops here until someone sends SIGCONT.
+  sigprocmask(SIG_BLOCK, &only, nullptr);
+  sigset_t pending;
+  sigpending(&pending);
+  return sigismember(&pending, SIGCONT) == 1;  // Queued for the signalfd; handled there.
+}
+
 void die_by_signal(int signo) {
   struct rlimit no_core {};
   setrlimit(RLIMIT_CORE, &no_core);

@@ -44,6 +44,11 @@ class SignalFd {
   UniqueFd fd_;
 };
 
+/// Stops tend with `signo` (SIGTSTP, SIGTTIN or SIGTTOU) the way an unblocked signal would,
+/// and returns once tend is continued. Returns false when the kernel discarded the stop (an
+/// orphaned process group cannot be stopped this way), true when tend was stopped and continued.
+bool stop_self(int signo);
+
 /// Ends tend by signal `signo` as if it had not been caught, without a core dump; falls back to
 /// _exit(128 + signo) for a signal whose default action does not end the process.
 [[noreturn]] void die_by_signal(int signo);

@@ -3,6 +3,8 @@
 #include "cli/options.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -24,8 +26,20 @@ struct RawOptions {
   std::vector<int> success_exits;
   std::string pdeathsig;
   int verbosity = 0;
-  bool grace_given = false;
-  bool pdeathsig_given = false;
+  std::string restart;
+  std::string restart_delay;
+  std::string restart_delay_max;
+  std::string restart_reset;
+  std::string pidfile;
+  std::string pidfile_timeout;
+  std::optional<int> ready_fd;
+  std::string ready_file;
+  std::string ready_timeout;
+  std::string watchdog;
+  std::string stop_delay;
+  std::string user;
+  bool no_new_privs = false;
+  std::set<std::string> given;  ///< Long names of the options set on the command line or env.
 };
 
 constexpr char kDescription[] =
@@ -45,6 +59,17 @@ class HelpFormatter : public CLI::Formatter {
     return "\nUsage: tend [OPTIONS] [--] COMMAND [ARG...]\n";
   }
 };
+
+/// "--ready-timeout" -> "TEND_READY_TIMEOUT".
+std::string env_name(std::string_view long_name) {
+  std::string name = "TEND_";
+  for (char c : long_name.substr(2)) name += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return name;
+}
+
+void add_duration(CLI::App& app, const char* name, std::string& value, const char* help) {
+  app.add_option(name, value, help)->type_name("DURATION")->envname(env_name(name));
+}
 
 void define_options(CLI::App& app, RawOptions& raw) {
   app.formatter(std::make_shared<HelpFormatter>());
@@ -71,6 +96,41 @@ void define_options(CLI::App& app, RawOptions& raw) {
       ->type_name("SIG")
       ->envname("TEND_PDEATHSIG");
   app.add_flag("--no-tty", raw.no_tty, "Leave the terminal alone")->envname("TEND_NO_TTY");
+  app.add_option("--restart", raw.restart,
+                 "Start COMMAND again when it ends: no, on-failure[:MAX], always (default no)")
+      ->type_name("POLICY")
+      ->envname("TEND_RESTART");
+  add_duration(app, "--restart-delay", raw.restart_delay,
+               "Wait before the first restart, doubled for each next one (default 100ms)");
+  add_duration(app, "--restart-delay-max", raw.restart_delay_max,
+               "Longest wait between restarts (default 1m)");
+  add_duration(app, "--restart-reset", raw.restart_reset,
+               "A run this long is healthy: delay and restart count start over (default 10s)");
+  app.add_option("--pidfile", raw.pidfile,
+                 "COMMAND daemonizes: supervise the pid it writes to PATH")
+      ->type_name("PATH")
+      ->envname("TEND_PIDFILE");
+  add_duration(app, "--pidfile-timeout", raw.pidfile_timeout,
+               "How long to wait for the pid file (default 30s)");
+  app.add_option("--ready-fd", raw.ready_fd,
+                 "Give COMMAND fd N; a newline written to it means ready (s6 style)")
+      ->type_name("N")
+      ->envname("TEND_READY_FD");
+  app.add_option("--ready-file", raw.ready_file,
+                 "Create PATH while COMMAND is ready (READY=1), remove it when it stops")
+      ->type_name("PATH")
+      ->envname("TEND_READY_FILE");
+  add_duration(app, "--ready-timeout", raw.ready_timeout,
+               "COMMAND not ready in time is stopped and counts as failed");
+  add_duration(app, "--watchdog", raw.watchdog,
+               "COMMAND must send WATCHDOG=1 this often, else it is stopped as failed");
+  add_duration(app, "--stop-delay", raw.stop_delay,
+               "Wait this long before forwarding a stop signal (default 0)");
+  app.add_option("-u,--user", raw.user, "Run COMMAND as USER (and GROUP), names or numbers")
+      ->type_name("USER[:GROUP]")
+      ->envname("TEND_USER");
+  app.add_flag("--no-new-privs", raw.no_new_privs, "Set PR_SET_NO_NEW_PRIVS for COMMAND")
+      ->envname("TEND_NO_NEW_PRIVS");
   app.add_flag("-v,--verbose", raw.verbosity, "Log to stderr: -v info, -vv debug")
       ->envname("TEND_VERBOSE");
 }
@@ -84,14 +144,51 @@ std::string convert(const RawOptions& raw, Options& options) {
   options.single_child = raw.single_child;
   options.no_tty = raw.no_tty;
   options.verbosity = raw.verbosity;
-  if (!raw.grace.empty() || raw.grace_given) {
-    auto grace = parse_duration(raw.grace);
-    if (!grace) {
-      return fmt::format("invalid --grace '{}': expected a duration such as 500ms, 2s, 1m or inf",
-                         raw.grace);
+  std::string error;
+  auto duration = [&](const char* name, const std::string& text, auto& target) {
+    if (!error.empty() || raw.given.count(name) == 0) return;
+    auto parsed = parse_duration(text);
+    if (!parsed) {
+      error = fmt::format("invalid {} '{}': expected a duration such as 500ms, 2s, 1m or inf",
+                          name, text);
+      return;
     }
-    options.grace = *grace;
+    target = *parsed;
+  };
+  duration("--grace", raw.grace, options.grace);
+  duration("--restart-delay", raw.restart_delay, options.restart_delay);
+  duration("--restart-delay-max", raw.restart_delay_max, options.restart_delay_max);
+  duration("--restart-reset", raw.restart_reset, options.restart_reset);
+  duration("--pidfile-timeout", raw.pidfile_timeout, options.pidfile_timeout);
+  duration("--ready-timeout", raw.ready_timeout, options.ready_timeout);
+  duration("--watchdog", raw.watchdog, options.watchdog);
+  duration("--stop-delay", raw.stop_delay, options.stop_delay);
+  if (!error.empty()) return error;
+  if (options.watchdog == Millis(0)) return "invalid --watchdog '0': expected a positive duration";
+  if (raw.given.count("--restart") > 0) {
+    auto policy = parse_restart_policy(raw.restart);
+    if (!policy) {
+      return fmt::format("invalid --restart '{}': expected no, on-failure, on-failure:MAX or always",
+                         raw.restart);
+    }
+    options.restart = *policy;
   }
+  if (raw.ready_fd && *raw.ready_fd <= 2) {
+    return fmt::format("invalid --ready-fd '{}': expected a descriptor number above 2",
+                       *raw.ready_fd);
+  }
+  options.ready_fd = raw.ready_fd;
+  for (auto [name, text] : {std::pair{"--pidfile", &raw.pidfile},
+                            std::pair{"--ready-file", &raw.ready_file},
+                            std::pair{"--user", &raw.user}}) {
+    if (raw.given.count(name) > 0 && text->empty()) {
+      return fmt::format("invalid {} '': expected a non-empty value", name);
+    }
+  }
+  options.pidfile = raw.pidfile;
+  options.ready_file = raw.ready_file;
+  options.user = raw.user;
+  options.no_new_privs = raw.no_new_privs;
   for (const auto& text : raw.rewrites) {
     auto rewrite = parse_rewrite(text);
     if (!rewrite) {
@@ -106,7 +203,7 @@ std::string convert(const RawOptions& raw, Options& options) {
     }
     options.success_exits.insert(code);
   }
-  if (raw.pdeathsig_given) {
+  if (raw.given.count("--pdeathsig") > 0) {
     options.pdeathsig = parse_signal(raw.pdeathsig);
     if (!options.pdeathsig)
       return fmt::format("invalid --pdeathsig '{}': unknown signal", raw.pdeathsig);
@@ -138,6 +235,22 @@ size_t find_command_start(const std::vector<std::string>& args,
     }
   }
   return args.size();
+}
+
+std::optional<RestartPolicy> parse_restart_policy(std::string_view text) {
+  using Mode = RestartPolicy::Mode;
+  if (text == "no") return RestartPolicy{Mode::kNo, std::nullopt};
+  if (text == "always") return RestartPolicy{Mode::kAlways, std::nullopt};
+  if (text == "on-failure") return RestartPolicy{Mode::kOnFailure, std::nullopt};
+  constexpr std::string_view kPrefix = "on-failure:";
+  if (text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view digits = text.substr(kPrefix.size());
+  int max = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), max);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || max < 0) {
+    return std::nullopt;
+  }
+  return RestartPolicy{Mode::kOnFailure, max};
 }
 
 std::optional<std::pair<int, int>> parse_rewrite(std::string_view text) {
@@ -179,8 +292,11 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     outcome.message = usage_error(error.what());
     return outcome;
   }
-  raw.grace_given = app.count("--grace") > 0;
-  raw.pdeathsig_given = app.count("--pdeathsig") > 0;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() > 0 && !option->get_lnames().empty()) {
+      raw.given.insert("--" + option->get_lnames().front());
+    }
+  }
 
   Options options;
   if (std::string error = convert(raw, options); !error.empty()) {

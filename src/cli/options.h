@@ -27,6 +27,16 @@ class SignalRewrites {
   std::array<int, kMaxSignal + 1> to_{};
 };
 
+/// When COMMAND is started again after it ended (Docker's --restart words).
+struct RestartPolicy {
+  enum class Mode { kNo, kOnFailure, kAlways };
+  Mode mode = Mode::kNo;
+  std::optional<int> max_restarts;  ///< on-failure:MAX; none means no cap.
+};
+
+/// Parses "no", "on-failure", "on-failure:MAX" or "always"; nullopt when malformed.
+std::optional<RestartPolicy> parse_restart_policy(std::string_view text);
+
 struct Options {
   std::vector<std::string> command;
   bool single_child = false;
@@ -36,6 +46,27 @@ struct Options {
   std::set<int> success_exits;
   std::optional<int> pdeathsig;
   int verbosity = 0;
+
+  // Supervision (restart, forking daemons, readiness, privileges).
+  RestartPolicy restart;
+  Millis restart_delay = std::chrono::milliseconds(100);
+  Millis restart_delay_max = std::chrono::minutes(1);
+  Millis restart_reset = std::chrono::seconds(10);
+  std::string pidfile;  ///< Empty: COMMAND itself is the main process.
+  Millis pidfile_timeout = std::chrono::seconds(30);
+  std::optional<int> ready_fd;
+  std::string ready_file;
+  std::optional<Millis> ready_timeout;
+  std::optional<Millis> watchdog;
+  Millis stop_delay = Millis(0);
+  std::string user;  ///< "USER[:GROUP]", resolved when tend starts; empty keeps tend's.
+  bool no_new_privs = false;
+
+  /// Whether tend waits for COMMAND to report readiness (otherwise it is ready once started).
+  bool awaits_readiness() const {
+    return ready_fd || !ready_file.empty() || ready_timeout || watchdog;
+  }
+  bool restarts() const { return restart.mode != RestartPolicy::Mode::kNo; }
 };
 
 /// Either Options to run with, or an exit code and text to print (help, version, an error).

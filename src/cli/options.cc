@@ -149,8 +149,8 @@ std::string convert(const RawOptions& raw, Options& options) {
     if (!error.empty() || raw.given.count(name) == 0) return;
     auto parsed = parse_duration(text);
     if (!parsed) {
-      error = fmt::format("invalid {} '{}': expected a duration such as 500ms, 2s, 1m or inf",
-                          name, text);
+      error = fmt::format("invalid {} '{}': expected a duration such as 500ms, 2s, 1m or inf", name,
+                          text);
       return;
     }
     target = *parsed;
@@ -168,8 +168,8 @@ std::string convert(const RawOptions& raw, Options& options) {
   if (raw.given.count("--restart") > 0) {
     auto policy = parse_restart_policy(raw.restart);
     if (!policy) {
-      return fmt::format("invalid --restart '{}': expected no, on-failure, on-failure:MAX or always",
-                         raw.restart);
+      return fmt::format(
+          "invalid --restart '{}': expected no, on-failure, on-failure:MAX or always", raw.restart);
     }
     options.restart = *policy;
   }
@@ -178,9 +178,9 @@ std::string convert(const RawOptions& raw, Options& options) {
                        *raw.ready_fd);
   }
   options.ready_fd = raw.ready_fd;
-  for (auto [name, text] : {std::pair{"--pidfile", &raw.pidfile},
-                            std::pair{"--ready-file", &raw.ready_file},
-                            std::pair{"--user", &raw.user}}) {
+  for (auto [name, text] :
+       {std::pair{"--pidfile", &raw.pidfile}, std::pair{"--ready-file", &raw.ready_file},
+        std::pair{"--user", &raw.user}}) {
     if (raw.given.count(name) > 0 && text->empty()) {
       return fmt::format("invalid {} '': expected a non-empty value", name);
     }

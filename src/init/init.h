@@ -5,12 +5,17 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "cli/options.h"
 #include "init/exit_status.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
+#include "service/notify.h"
+#include "service/pidfile.h"
+#include "service/restart.h"
+#include "sys/accounts.h"
 #include "sys/signals.h"
 #include "terminal/terminal.h"
 
@@ -18,10 +23,12 @@ namespace tend {
 
 /// Where Init is in its life; each event is handled once per phase in Init's handlers.
 enum class Phase {
-  kRunning,     ///< COMMAND runs; signals are forwarded.
+  kStarting,    ///< --pidfile: the launcher runs, or tend waits for the pid file it writes.
+  kRunning,     ///< The main process runs; signals are forwarded.
   kStopping,    ///< A stop signal was forwarded; SIGKILL follows when grace is over.
-  kCleaningUp,  ///< COMMAND ended; leftovers got SIGTERM and are waited for until grace ends.
-  kDone,        ///< Nothing of ours is left.
+  kCleaningUp,  ///< The main process ended; leftovers got SIGTERM and are waited for.
+  kBackingOff,  ///< Nothing is left of the last run; the next one starts when the delay is over.
+  kDone,        ///< Nothing of ours is left and nothing will start again.
 };
 
 const char* phase_name(Phase phase);
@@ -31,6 +38,7 @@ struct Inheritance {
   InheritedSignals signals;
   std::vector<int> fds;  ///< Open descriptors above 2.
   pid_t parent;
+  std::vector<std::string> env;
 
   static Inheritance capture();
 };
@@ -43,21 +51,20 @@ class Init {
   TendExit run();
 
  private:
+  // Setup (init.cc): may fail, with exit 125.
   std::optional<TendExit> set_up();
-  std::optional<TendExit> start_command();
+  std::optional<TendExit> set_up_supervision();
   void release_what_command_inherited();
 
+  // Events (init.cc).
   void handle_signals();
   void handle_signal(const signalfd_siginfo& info);
   void handle_timers();
   void reap_children();
-  void handle_command_exit(int wait_status);
-  void handle_command_stopped(int stop_signal);
-  void resume_command();
-  void give_back_terminal();
-  pid_t command_group() const { return options_.single_child ? own_group_ : command_pid_; }
 
+  // Stopping (init.cc).
   void forward(int signo);
+  void request_stop(int signo);
   void begin_stop(int signo);
   void begin_cleanup();
   void escalate();
@@ -65,18 +72,63 @@ class Init {
   int signal_leftovers(int signo);
   void set_phase(Phase phase);
 
+  // Runs of COMMAND (runs.cc).
+  std::optional<TendExit> start_run();
+  void handle_launcher_exit(ChildStatus status);
+  void adopt_pid_file();
+  void adopt_main_process(pid_t pid, const char* how);
+  void fail_setup_of_run(const std::string& why);
+  void end_run(ChildStatus status);
+  void finish_run();
+  void mark_ready();
+  void fail_run(const std::string& why);
+  void arm_watchdog();
+  void handle_notifications();
+  void handle_notification(const NotifyMessage& message);
+  void handle_ready_fd();
+  void notify_upstream(const std::string& text) const;
+
+  // Terminal (terminal.cc of init).
+  void handle_command_stopped(int stop_signal);
+  void resume_command();
+  void give_back_terminal();
+  pid_t command_group() const { return options_.single_child ? own_group_ : command_pid_; }
+
   const Options& options_;
   const Inheritance& inherited_;
   bool is_pid1_;
   pid_t own_group_;
-  std::optional<Terminal> terminal_;
   std::optional<SignalFd> signals_;
   std::optional<EventLoop> loop_;
+  std::optional<Terminal> terminal_;
+  std::optional<NotifySocket> notify_;
+  std::optional<Account> account_;
+  std::optional<int> listen_fds_;
+  std::string upstream_notify_;
   Timers timers_;
-  Phase phase_ = Phase::kRunning;
-  pid_t command_pid_ = -1;
-  ChildStatus command_status_;
+  Phase phase_ = Phase::kStarting;
+  RestartTracker restarts_;
+
+  // The current run.
+  pid_t command_pid_ = -1;  ///< What tend spawned (COMMAND, or a daemon's launcher).
+  pid_t main_pid_ = -1;     ///< Whose exit ends the run (COMMAND, the daemon, or MAINPID).
+  pid_t main_group_ = 0;    ///< Process group signals go to; 0 means main_pid_ alone.
+  TimePoint run_started_;
+  bool run_failed_ = false;
+  bool is_ready_ = false;
   bool escalated_ = false;
+  bool launcher_exited_ = false;
+  bool setup_failed_ = false;  ///< The run never got a main process (pid file problems).
+  UniqueFd ready_pipe_;
+  std::optional<PidFileWatch> pid_file_watch_;
+  std::optional<Millis> watchdog_;
+  int pending_stop_signal_ = 0;
+
+  // Across runs.
+  bool stop_requested_ = false;
+  bool told_upstream_ready_ = false;
+  ChildStatus last_status_;
+  std::optional<int> exit_override_;
 };
 
 }  // namespace tend

@@ -13,7 +13,7 @@ using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
 /// Every deadline tend may be waiting for.
-enum class TimerId { kGrace, kCount };
+enum class TimerId { kGrace, kStopDelay, kBackoff, kReady, kWatchdog, kPidFile, kCount };
 
 class Timers {
  public:

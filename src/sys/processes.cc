@@ -82,6 +82,19 @@ std::optional<std::vector<pid_t>> live_descendants(pid_t root) {
   return found;
 }
 
+bool is_descendant(pid_t pid, pid_t root) {
+  // The depth bound guards against a cycle from pids reused while we read.
+  for (int depth = 0; pid > 1 && depth < 4096; ++depth) {
+    char name[16];
+    snprintf(name, sizeof name, "%d", pid);
+    auto entry = read_stat(name);
+    if (!entry || (depth == 0 && entry->is_zombie)) return false;
+    if (entry->parent == root) return true;
+    pid = entry->parent;
+  }
+  return false;
+}
+
 std::vector<int> open_fds() {
   std::vector<int> fds;
   bool listed = for_each_entry("/proc/self/fd", [&](int fd, const char*) { fds.push_back(fd); });

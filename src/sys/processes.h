@@ -12,6 +12,9 @@ namespace tend {
 /// Live (not zombie) processes below `root` in the process tree; nullopt when /proc is missing.
 std::optional<std::vector<pid_t>> live_descendants(pid_t root);
 
+/// Whether `pid` is a live process below `root` (walking its parents through /proc).
+bool is_descendant(pid_t pid, pid_t root);
+
 /// Descriptors open in this process now, as listed by /proc/self/fd (or found by probing).
 std::vector<int> open_fds();
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sys/accounts.h"
 #include "sys/signals.h"
 
 namespace tend {
@@ -14,9 +15,15 @@ namespace tend {
 /// How the child is set up between fork and exec.
 struct SpawnRequest {
   std::vector<std::string> argv;
+  std::vector<std::string> env;               ///< The whole environment, "NAME=value" each.
+  std::vector<std::string> env_pid_names;     ///< Set in the child to its own pid (LISTEN_PID).
   const InheritedSignals* signals = nullptr;  ///< Restored in the child; required.
   bool new_process_group = true;
   int foreground_tty = -1;  ///< When >= 0, the child's group becomes this terminal's foreground.
+  int ready_fd = -1;        ///< When >= 0, `ready_fd_source` is handed to the child as this fd.
+  int ready_fd_source = -1;
+  const Account* account = nullptr;  ///< When set, the child drops to this user and groups.
+  bool no_new_privs = false;
 };
 
 /// Where the child failed before COMMAND ran.

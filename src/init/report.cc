@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// How tend reports failures and sends signals: one wording, expected errno values as outcomes.
+#include "init/report.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/signal_name.h"
+
+namespace tend {
+
+void report_error(std::string_view what) { fmt::print(stderr, "tend: {}\n", what); }
+
+TendExit system_failure(std::string_view what) {
+  report_error(fmt::format("{}: {}", what, std::strerror(errno)));
+  return {kExitTendFailure, 0};
+}
+
+TendExit usage_failure(std::string_view what) {
+  report_error(fmt::format("{}\nRun 'tend --help' for usage.", what));
+  return {kExitTendFailure, 0};
+}
+
+bool send_signal(pid_t target, int signo) {
+  if (kill(target, signo) == 0) return true;
+  if (errno != ESRCH) {
+    spdlog::warn("cannot send {} to {}: {}", signal_name(signo), target, std::strerror(errno));
+  }
+  return false;
+}
+
+}  // namespace tend

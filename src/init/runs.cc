@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+// Init's runs of COMMAND: start, main process (also from a pid file), readiness, watchdog,
+// sd_notify, and what follows a run: a restart after a back-off, or the end.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "init/init.h"
+#include "init/report.h"
+#include "service/environment.h"
+#include "sys/processes.h"
+#include "sys/spawn.h"
+
+namespace tend {
+namespace {
+
+Millis ceil_millis(uint64_t usec) { return Millis((usec + 999) / 1000); }
+
+void create_ready_file(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.is_open()) spdlog::warn("cannot create ready file '{}': {}", path, std::strerror(errno));
+}
+
+}  // namespace
+
+/// Starts one run. On the first run a failure to start is tend's exit; on a restart it counts as
+/// a failed run, and the restart policy decides what follows.
+std::optional<TendExit> Init::start_run() {
+  command_pid_ = main_pid_ = -1;
+  main_group_ = 0;
+  run_failed_ = setup_failed_ = is_ready_ = escalated_ = launcher_exited_ = false;
+  watchdog_ = options_.watchdog;
+  set_phase(Phase::kStarting);
+
+  CommandEnvironment settings{notify_->address(), listen_fds_, options_.watchdog,
+                              account_ ? std::optional(account_->home) : std::nullopt};
+  SpawnRequest request;
+  request.argv = options_.command;
+  request.env = build_command_environment(inherited_.env, settings);
+  request.env_pid_names = command_pid_variables(settings);
+  request.signals = &inherited_.signals;
+  request.new_process_group = !options_.single_child;
+  request.account = account_ ? &*account_ : nullptr;
+  request.no_new_privs = options_.no_new_privs;
+  // Only a foreground tend hands the terminal on; a background job must not take it.
+  if (terminal_ && request.new_process_group && terminal_->is_foreground(own_group_)) {
+    request.foreground_tty = terminal_->fd();
+  }
+  Pipe ready;
+  if (options_.ready_fd) {
+    ready = make_pipe();
+    if (!ready.read_end.is_open()) return system_failure("cannot create the ready pipe");
+    request.ready_fd = *options_.ready_fd;
+    request.ready_fd_source = ready.write_end.get();
+  }
+
+  SpawnResult result = spawn(request);
+  command_pid_ = result.pid;
+  run_started_ = Clock::now();
+  if (!result.ok()) {
+    if (result.pid > 0) waitpid(result.pid, nullptr, 0);
+    errno = result.error;
+    TendExit exit = result.stage != SpawnStage::kExec
+                        ? system_failure("cannot start COMMAND")
+                        : (report_error(fmt::format("cannot run '{}': {}", options_.command[0],
+                                                    std::strerror(result.error))),
+                           TendExit{exit_code_for_exec_error(result.error), 0});
+    if (restarts_.restarts() == 0) return exit;
+    last_status_ = {false, exit.code};
+    run_failed_ = true;
+    finish_run();
+    return std::nullopt;
+  }
+  if (ready.read_end.is_open()) {
+    ready_pipe_ = std::move(ready.read_end);
+    loop_->watch(ready_pipe_.get(), [this] { handle_ready_fd(); });
+  }
+  if (options_.pidfile.empty()) adopt_main_process(command_pid_, "started");
+  return std::nullopt;
+}
+
+/// --pidfile: the launcher ended. Success means its daemon should have written the pid file.
+void Init::handle_launcher_exit(ChildStatus status) {
+  launcher_exited_ = true;
+  last_status_ = status;
+  if (stop_requested_) return end_run(status);
+  if (status.shell_code() != 0) {
+    return fail_setup_of_run(fmt::format("COMMAND ended with {} before writing pid file '{}'",
+                                         status.describe(), options_.pidfile));
+  }
+  adopt_pid_file();
+}
+
+void Init::adopt_pid_file() {
+  if (phase_ != Phase::kStarting || !launcher_exited_) return;
+  bool exists = false;
+  std::optional<pid_t> pid = read_pid_file(options_.pidfile, exists);
+  if (pid && !is_descendant(*pid, getpid())) {
+    return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
+                                         *pid, options_.pidfile));
+  }
+  if (pid) return adopt_main_process(*pid, "read from the pid file");
+  struct stat file {};
+  if (exists && stat(options_.pidfile.c_str(), &file) == 0 && file.st_size > 0) {
+    return fail_setup_of_run(fmt::format("pid file '{}' holds no valid pid", options_.pidfile));
+  }
+  // Not written yet (or still empty): sleep until its directory changes, or the timeout.
+  if (!pid_file_watch_) {
+    pid_file_watch_ = PidFileWatch::start(options_.pidfile);
+    if (pid_file_watch_) {
+      loop_->watch(pid_file_watch_->fd(), [this] {
+        pid_file_watch_->drain();
+        adopt_pid_file();
+      });
+    } else {
+      spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
+    }
+  }
+  if (!timers_.is_armed(TimerId::kPidFile)) {
+    timers_.arm(TimerId::kPidFile, Clock::now() + options_.pidfile_timeout);
+  }
+}
+
+void Init::adopt_main_process(pid_t pid, const char* how) {
+  main_pid_ = pid;
+  main_group_ = options_.single_child || getpgid(pid) != pid ? 0 : pid;
+  if (pid_file_watch_) {
+    loop_->unwatch(pid_file_watch_->fd());
+    pid_file_watch_.reset();
+  }
+  timers_.disarm(TimerId::kPidFile);
+  set_phase(Phase::kRunning);
+  spdlog::info("main process '{}' is pid {} ({})", options_.command[0], pid, how);
+  if (options_.ready_timeout && *options_.ready_timeout != kForever) {
+    timers_.arm(TimerId::kReady, run_started_ + *options_.ready_timeout);
+  }
+  arm_watchdog();
+  if (!options_.awaits_readiness()) mark_ready();
+}
+
+/// The run never got a main process: an error, then cleanup; exit 125 unless it restarts.
+void Init::fail_setup_of_run(const std::string& why) {
+  report_error(why);
+  setup_failed_ = run_failed_ = true;
+  if (pid_file_watch_) {
+    loop_->unwatch(pid_file_watch_->fd());
+    pid_file_watch_.reset();
+  }
+  timers_.disarm(TimerId::kPidFile);
+  begin_cleanup();
+}
+
+void Init::end_run(ChildStatus status) {
+  last_status_ = status;
+  if (status.shell_code() != 0) run_failed_ = true;
+  spdlog::info("main process (pid {}) ended with {}", main_pid_, status.describe());
+  if (is_ready_ && !options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  is_ready_ = false;
+  for (TimerId id : {TimerId::kReady, TimerId::kWatchdog, TimerId::kStopDelay}) {
+    timers_.disarm(id);
+  }
+  if (ready_pipe_.is_open()) {
+    loop_->unwatch(ready_pipe_.get());
+    ready_pipe_.reset();
+  }
+  begin_cleanup();
+}
+
+/// Nothing is left of the run: start the next one after a back-off, or end tend.
+void Init::finish_run() {
+  timers_.disarm(TimerId::kGrace);
+  std::optional<Millis> delay;
+  if (!stop_requested_) {
+    delay = restarts_.after_run(run_failed_,
+                                std::chrono::duration_cast<Millis>(Clock::now() - run_started_));
+  }
+  if (!delay) {
+    if (setup_failed_)
+      exit_override_ = kExitTendFailure;
+    else if (run_failed_ && last_status_.shell_code() == 0)
+      exit_override_ = 1;
+    return set_phase(Phase::kDone);
+  }
+  spdlog::info("restarting COMMAND in {} after {} (restart {})", format_duration(*delay),
+               setup_failed_ ? "a failed start" : last_status_.describe(), restarts_.restarts());
+  set_phase(Phase::kBackingOff);
+  timers_.arm(TimerId::kBackoff, Clock::now() + *delay);
+}
+
+void Init::mark_ready() {
+  if (is_ready_ || (phase_ != Phase::kRunning && phase_ != Phase::kStopping)) return;
+  is_ready_ = true;
+  timers_.disarm(TimerId::kReady);
+  spdlog::log(options_.awaits_readiness() ? spdlog::level::info : spdlog::level::debug,
+              "main process (pid {}) is ready", main_pid_);
+  if (!options_.ready_file.empty()) create_ready_file(options_.ready_file);
+  if (!told_upstream_ready_) notify_upstream("READY=1");
+  told_upstream_ready_ = true;
+}
+
+/// A run that missed readiness or its watchdog is stopped like on SIGTERM and counts as failed.
+void Init::fail_run(const std::string& why) {
+  if (phase_ != Phase::kRunning) return;
+  spdlog::warn("{}: stopping it", why);
+  run_failed_ = true;
+  int stop = options_.rewrites.apply(SIGTERM);
+  begin_stop(stop != 0 ? stop : SIGTERM);
+}
+
+void Init::arm_watchdog() {
+  if (watchdog_ && phase_ == Phase::kRunning) {
+    timers_.arm(TimerId::kWatchdog, Clock::now() + *watchdog_);
+  }
+}
+
+void Init::handle_notifications() {
+  while (std::optional<Notification> notification = notify_->receive()) {
+    pid_t sender = notification->sender;
+    if (sender != main_pid_ && sender != command_pid_ && !is_descendant(sender, getpid())) {
+      spdlog::debug("ignored a notification from pid {}, which tend did not start", sender);
+      continue;
+    }
+    spdlog::debug("notification from pid {}: {}", sender, notification->text);
+    handle_notification(parse_notify_message(notification->text));
+  }
+}
+
+void Init::handle_notification(const NotifyMessage& message) {
+  if (message.status) {
+    spdlog::info("COMMAND status: {}", *message.status);
+    notify_upstream("STATUS=" + *message.status);
+  }
+  if (message.main_pid && *message.main_pid != main_pid_ && phase_ == Phase::kRunning) {
+    if (is_descendant(*message.main_pid, getpid())) {
+      adopt_main_process(*message.main_pid, "MAINPID");
+    } else {
+      spdlog::warn("ignored MAINPID={}: not a process started by tend", *message.main_pid);
+    }
+  }
+  if (message.watchdog_usec) {
+    watchdog_ = ceil_millis(*message.watchdog_usec);
+    arm_watchdog();
+  }
+  if (message.watchdog_ping) arm_watchdog();
+  if (message.extend_timeout_usec) {
+    TimePoint until = Clock::now() + ceil_millis(*message.extend_timeout_usec);
+    for (TimerId id : {TimerId::kReady, TimerId::kGrace}) {
+      if (timers_.is_armed(id) && *timers_.deadline(id) < until) timers_.arm(id, until);
+    }
+  }
+  if (message.ready) mark_ready();
+  if (message.stopping) {
+    spdlog::info("main process (pid {}) is stopping", main_pid_);
+    notify_upstream("STOPPING=1");
+  }
+}
+
+/// s6 readiness: a newline on the ready fd means ready; EOF means COMMAND closed it.
+void Init::handle_ready_fd() {
+  char buffer[256];
+  ssize_t got = read(ready_pipe_.get(), buffer, sizeof buffer);
+  if (got > 0 && std::memchr(buffer, '\n', static_cast<size_t>(got)) != nullptr) mark_ready();
+  if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+    loop_->unwatch(ready_pipe_.get());
+    ready_pipe_.reset();
+  }
+}
+
+void Init::notify_upstream(const std::string& text) const {
+  if (upstream_notify_.empty()) return;
+  if (!send_notification(upstream_notify_, text)) {
+    spdlog::debug("cannot notify '{}': {}", upstream_notify_, std::strerror(errno));
+  }
+}
+
+}  // namespace tend

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// COMMAND's environment: tend's own, with the sd_notify, socket-activation and user variables
+// that belong to COMMAND rather than to tend.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/duration.h"
+
+namespace tend {
+
+struct CommandEnvironment {
+  std::optional<std::string> notify_socket;  ///< NOTIFY_SOCKET for COMMAND.
+  std::optional<int> listen_fds;             ///< Passed-through socket activation.
+  std::optional<Millis> watchdog;            ///< WATCHDOG_USEC for COMMAND.
+  std::optional<std::string> home;           ///< HOME of the user COMMAND runs as.
+};
+
+/// Names whose value the child sets to its own pid (see SpawnRequest::env_pid_names).
+std::vector<std::string> command_pid_variables(const CommandEnvironment& settings);
+
+/// tend's environment `inherited` ("NAME=value" each) adjusted for COMMAND.
+std::vector<std::string> build_command_environment(const std::vector<std::string>& inherited,
+                                                   const CommandEnvironment& settings);
+
+/// The current process's environment as strings.
+std::vector<std::string> current_environment();
+
+}  // namespace tend

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// systemd's sd_notify protocol: the socket tend gives COMMAND, and tend's own upward channel.
+#include "service/notify.h"
+
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace tend {
+namespace {
+
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text) {
+  Number value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Fills a sockaddr_un for "/path" or "@abstract"; returns its length, 0 when it does not fit.
+socklen_t make_address(const std::string& address, sockaddr_un& out) {
+  out = {};
+  out.sun_family = AF_UNIX;
+  if (address.empty() || address.size() >= sizeof out.sun_path) return 0;
+  std::memcpy(out.sun_path, address.data(), address.size());
+  if (address[0] == '@') out.sun_path[0] = '\0';
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address.size() +
+                                (address[0] == '@' ? 0 : 1));
+}
+
+/// A private directory for the socket file, or "" when no candidate is writable.
+std::string make_private_directory() {
+  for (const char* base : {static_cast<const char*>(getenv("TMPDIR")), "/run", "/tmp"}) {
+    if (base == nullptr || *base == '\0') continue;
+    std::string templ = fmt::format("{}/tend-notify.XXXXXX", base);
+    if (mkdtemp(templ.data()) != nullptr) return templ;
+  }
+  return {};
+}
+
+void close_passed_fds(msghdr& message) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      close(fd);
+    }
+  }
+}
+
+pid_t sender_of(msghdr& message) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+      ucred credentials;
+      std::memcpy(&credentials, CMSG_DATA(c), sizeof credentials);
+      return credentials.pid;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+NotifyMessage parse_notify_message(std::string_view text) {
+  NotifyMessage message;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string_view line = text.substr(start, end - start);
+    start = end == std::string_view::npos ? text.size() : end + 1;
+    size_t equals = line.find('=');
+    if (equals == std::string_view::npos) continue;
+    std::string_view name = line.substr(0, equals);
+    std::string_view value = line.substr(equals + 1);
+    if (name == "READY") message.ready = value == "1";
+    if (name == "STOPPING") message.stopping = value == "1";
+    if (name == "WATCHDOG") message.watchdog_ping = value == "1";
+    if (name == "STATUS") message.status = std::string(value);
+    if (name == "MAINPID") message.main_pid = parse_number<pid_t>(value);
+    if (name == "WATCHDOG_USEC") message.watchdog_usec = parse_number<uint64_t>(value);
+    if (name == "EXTEND_TIMEOUT_USEC") message.extend_timeout_usec = parse_number<uint64_t>(value);
+  }
+  if (message.main_pid && *message.main_pid <= 0) message.main_pid.reset();
+  return message;
+}
+
+std::optional<NotifySocket> NotifySocket::create() {
+  UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd.is_open()) return std::nullopt;
+  int on = 1;
+  // Credentials on every datagram: tend only listens to its own subtree.
+  if (setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) return std::nullopt;
+  std::string directory = make_private_directory();
+  std::string address = directory.empty() ? fmt::format("@tend-notify/{}/{}", getpid(), random())
+                                          : directory + "/notify";
+  sockaddr_un bound;
+  socklen_t length = make_address(address, bound);
+  if (length == 0 || bind(fd.get(), reinterpret_cast<sockaddr*>(&bound), length) != 0) {
+    if (!directory.empty()) rmdir(directory.c_str());
+    return std::nullopt;
+  }
+  return NotifySocket(std::move(fd), std::move(address), std::move(directory));
+}
+
+NotifySocket::NotifySocket(NotifySocket&& other) noexcept
+    : fd_(std::move(other.fd_)),
+      address_(std::move(other.address_)),
+      directory_(std::exchange(other.directory_, {})) {}
+
+NotifySocket::~NotifySocket() {
+  if (directory_.empty()) return;
+  unlink(address_.c_str());
+  rmdir(directory_.c_str());
+}
+
+std::optional<Notification> NotifySocket::receive() const {
+  char text[4096];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int) * 16)];
+  iovec data{text, sizeof text - 1};
+  msghdr message{};
+  message.msg_iov = &data;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t got = recvmsg(fd_.get(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  if (got < 0) return std::nullopt;
+  close_passed_fds(message);  // systemd-notify's BARRIER=1 waits for its fd to be closed.
+  return Notification{sender_of(message), std::string(text, static_cast<size_t>(got))};
+}
+
+bool send_notification(const std::string& address, std::string_view text) {
+  sockaddr_un target;
+  socklen_t length = make_address(address, target);
+  if (length == 0) return false;
+  UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  return fd.is_open() && sendto(fd.get(), text.data(), text.size(), MSG_NOSIGNAL,
+                                reinterpret_cast<sockaddr*>(&target), length) >= 0;
+}
+
+}  // namespace tend

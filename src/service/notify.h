@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// systemd's sd_notify protocol: the socket tend gives COMMAND, and tend's own upward channel.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sys/unique_fd.h"
+
+namespace tend {
+
+/// The fields of one notification that tend acts on.
+struct NotifyMessage {
+  bool ready = false;
+  bool stopping = false;
+  bool watchdog_ping = false;
+  std::optional<std::string> status;
+  std::optional<pid_t> main_pid;
+  std::optional<uint64_t> watchdog_usec;
+  std::optional<uint64_t> extend_timeout_usec;
+};
+
+/// Parses newline-separated VAR=VALUE assignments; unknown or malformed ones are ignored.
+NotifyMessage parse_notify_message(std::string_view text);
+
+/// One datagram received on the notify socket, with the sender's pid from its credentials.
+struct Notification {
+  pid_t sender = 0;
+  std::string text;
+};
+
+/// The datagram socket COMMAND sends to; its file (if any) is removed when this is destroyed.
+class NotifySocket {
+ public:
+  /// Binds in a private directory under $TMPDIR, /run or /tmp, else in the abstract namespace.
+  static std::optional<NotifySocket> create();
+  NotifySocket(NotifySocket&&) noexcept;
+  NotifySocket& operator=(NotifySocket&&) = delete;
+  ~NotifySocket();
+
+  int fd() const { return fd_.get(); }
+  /// The value for COMMAND's NOTIFY_SOCKET ("/path" or "@name").
+  const std::string& address() const { return address_; }
+
+  /// Reads one pending datagram (closing any descriptors passed with it); nullopt when none.
+  std::optional<Notification> receive() const;
+
+ private:
+  NotifySocket(UniqueFd fd, std::string address, std::string directory)
+      : fd_(std::move(fd)), address_(std::move(address)), directory_(std::move(directory)) {}
+  UniqueFd fd_;
+  std::string address_;
+  std::string directory_;  ///< Removed with the socket file; empty for an abstract address.
+};
+
+/// Sends `text` to the sd_notify socket at `address` (a path or "@name"); false on failure.
+bool send_notification(const std::string& address, std::string_view text);
+
+}  // namespace tend

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of sd_notify message parsing, pid files, and COMMAND's environment.
+#include <gtest/gtest.h>
+
+#include "service/environment.h"
+#include "service/notify.h"
+#include "service/pidfile.h"
+
+namespace tend {
+namespace {
+
+TEST(ParseNotifyMessage, EveryField) {
+  NotifyMessage message = parse_notify_message(
+      "READY=1\nSTATUS=serving 3 clients\nMAINPID=42\nSTOPPING=1\nWATCHDOG=1\n"
+      "WATCHDOG_USEC=2000000\nEXTEND_TIMEOUT_USEC=500\nBARRIER=1\n");
+  EXPECT_TRUE(message.ready);
+  EXPECT_TRUE(message.stopping);
+  EXPECT_TRUE(message.watchdog_ping);
+  EXPECT_EQ(message.status, "serving 3 clients");
+  EXPECT_EQ(message.main_pid, 42);
+  EXPECT_EQ(message.watchdog_usec, 2'000'000u);
+  EXPECT_EQ(message.extend_timeout_usec, 500u);
+}
+
+TEST(ParseNotifyMessage, IgnoresMalformedAndUnknown) {
+  NotifyMessage message = parse_notify_message("READY=0\nMAINPID=abc\nWATCHDOG_USEC=-1\nFOO\n=1");
+  EXPECT_FALSE(message.ready);
+  EXPECT_EQ(message.main_pid, std::nullopt);
+  EXPECT_EQ(message.watchdog_usec, std::nullopt);
+  EXPECT_EQ(parse_notify_message("MAINPID=0").main_pid, std::nullopt);
+  EXPECT_TRUE(parse_notify_message("READY=1").ready);  // No trailing newline.
+}
+
+TEST(ParsePid, DigitsWithWhiteSpace) {
+  EXPECT_EQ(parse_pid("123\n"), 123);
+  EXPECT_EQ(parse_pid("  77 \n"), 77);
+  for (const char* bad : {"", "\n", "abc", "12a", "-5", "0", "1 2", "99999999999999"}) {
+    EXPECT_EQ(parse_pid(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(CommandEnvironment, ReplacesSupervisorVariables) {
+  std::vector<std::string> inherited{"PATH=/bin",    "NOTIFY_SOCKET=/run/systemd/notify",
+                                     "LISTEN_PID=1", "LISTEN_FDS=2",
+                                     "HOME=/root",   "WATCHDOG_USEC=1"};
+  CommandEnvironment settings{"/tmp/x/notify", 2, Millis(3000), std::nullopt};
+  auto env = build_command_environment(inherited, settings);
+  EXPECT_EQ(env, (std::vector<std::string>{"PATH=/bin", "HOME=/root", "NOTIFY_SOCKET=/tmp/x/notify",
+                                           "LISTEN_FDS=2", "LISTEN_PID=", "WATCHDOG_USEC=3000000",
+                                           "WATCHDOG_PID="}));
+  EXPECT_EQ(command_pid_variables(settings),
+            (std::vector<std::string>{"LISTEN_PID", "WATCHDOG_PID"}));
+}
+
+TEST(CommandEnvironment, UserHomeReplacesHome) {
+  CommandEnvironment settings{"@n", std::nullopt, std::nullopt, std::string("/home/app")};
+  auto env = build_command_environment({"HOME=/root", "A=b"}, settings);
+  EXPECT_EQ(env, (std::vector<std::string>{"A=b", "NOTIFY_SOCKET=@n", "HOME=/home/app"}));
+  EXPECT_TRUE(command_pid_variables(settings).empty());
+}
+
+}  // namespace
+}  // namespace tend

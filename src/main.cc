@@ -39,8 +39,11 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   set_up_logging(parsed.options->verbosity);
-  tend::Init init(*parsed.options, inherited);
-  tend::TendExit exit = init.run();
+  tend::TendExit exit;
+  {
+    tend::Init init(*parsed.options, inherited);
+    exit = init.run();
+  }
   spdlog::shutdown();
   if (exit.signal != 0) tend::die_by_signal(exit.signal);
   return exit.code;

@@ -124,9 +124,8 @@ std::optional<TendExit> Init::set_up_supervision() {
     if (!account_)
       return usage_failure(fmt::format("invalid --user '{}': {}", options_.user, error));
   }
-  std::optional<NotifySocket> socket = NotifySocket::create();
-  if (!socket) return system_failure("cannot create the notify socket");
-  notify_.emplace(std::move(*socket));
+  notify_ = NotifySocket::create();
+  if (!notify_) return system_failure("cannot create the notify socket");
   if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
     return system_failure("cannot watch the notify socket");
   }
@@ -271,6 +270,10 @@ void Init::begin_stop(int signo) {
     signal_leftovers(signo);
     signal_leftovers(SIGCONT);
     if (phase_ == Phase::kCleaningUp) return;
+    if (launcher_exited_) {  // Waiting for a pid file: stop waiting, wait for the leftovers.
+      stop_waiting_for_pid_file();
+      set_phase(Phase::kCleaningUp);
+    }
   } else {
     forward(signo);
     forward(SIGCONT);

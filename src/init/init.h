@@ -77,6 +77,7 @@ class Init {
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
   void adopt_main_process(pid_t pid, const char* how);
+  void stop_waiting_for_pid_file();
   void fail_setup_of_run(const std::string& why);
   void end_run(ChildStatus status);
   void finish_run();

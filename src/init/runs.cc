@@ -130,11 +130,7 @@ void Init::adopt_pid_file() {
 void Init::adopt_main_process(pid_t pid, const char* how) {
   main_pid_ = pid;
   main_group_ = options_.single_child || getpgid(pid) != pid ? 0 : pid;
-  if (pid_file_watch_) {
-    loop_->unwatch(pid_file_watch_->fd());
-    pid_file_watch_.reset();
-  }
-  timers_.disarm(TimerId::kPidFile);
+  stop_waiting_for_pid_file();
   set_phase(Phase::kRunning);
   spdlog::info("main process '{}' is pid {} ({})", options_.command[0], pid, how);
   if (options_.ready_timeout && *options_.ready_timeout != kForever) {
@@ -144,15 +140,19 @@ void Init::adopt_main_process(pid_t pid, const char* how) {
   if (!options_.awaits_readiness()) mark_ready();
 }
 
-/// The run never got a main process: an error, then cleanup; exit 125 unless it restarts.
-void Init::fail_setup_of_run(const std::string& why) {
-  report_error(why);
-  setup_failed_ = run_failed_ = true;
+void Init::stop_waiting_for_pid_file() {
   if (pid_file_watch_) {
     loop_->unwatch(pid_file_watch_->fd());
     pid_file_watch_.reset();
   }
   timers_.disarm(TimerId::kPidFile);
+}
+
+/// The run never got a main process: an error, then cleanup; exit 125 unless it restarts.
+void Init::fail_setup_of_run(const std::string& why) {
+  report_error(why);
+  setup_failed_ = run_failed_ = true;
+  stop_waiting_for_pid_file();
   begin_cleanup();
 }
 

@@ -2,10 +2,10 @@
 // systemd's sd_notify protocol: the socket tend gives COMMAND, and tend's own upward channel.
 #include "service/notify.h"
 
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <chrono>
 
 #include <charconv>
 #include <cstring>
@@ -14,6 +14,8 @@
 
 namespace tend {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 template <typename Number>
 std::optional<Number> parse_number(std::string_view text) {
@@ -32,16 +34,6 @@ socklen_t make_address(const std::string& address, sockaddr_un& out) {
   if (address[0] == '@') out.sun_path[0] = '\0';
   return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address.size() +
                                 (address[0] == '@' ? 0 : 1));
-}
-
-/// A private directory for the socket file, or "" when no candidate is writable.
-std::string make_private_directory() {
-  for (const char* base : {static_cast<const char*>(getenv("TMPDIR")), "/run", "/tmp"}) {
-    if (base == nullptr || *base == '\0') continue;
-    std::string templ = fmt::format("{}/tend-notify.XXXXXX", base);
-    if (mkdtemp(templ.data()) != nullptr) return templ;
-  }
-  return {};
 }
 
 void close_passed_fds(msghdr& message) {
@@ -98,27 +90,16 @@ std::optional<NotifySocket> NotifySocket::create() {
   int on = 1;
   // Credentials on every datagram: tend only listens to its own subtree.
   if (setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) return std::nullopt;
-  std::string directory = make_private_directory();
-  std::string address = directory.empty() ? fmt::format("@tend-notify/{}/{}", getpid(), random())
-                                          : directory + "/notify";
+  // Abstract: needs no writable directory (FROM scratch has none), leaves nothing behind even
+  // when tend is SIGKILLed, and a COMMAND running as another user can still reach it.
+  std::string address =
+      fmt::format("@tend/notify/{}/{:x}", getpid(), Clock::now().time_since_epoch().count());
   sockaddr_un bound;
   socklen_t length = make_address(address, bound);
   if (length == 0 || bind(fd.get(), reinterpret_cast<sockaddr*>(&bound), length) != 0) {
-    if (!directory.empty()) rmdir(directory.c_str());
     return std::nullopt;
   }
-  return NotifySocket(std::move(fd), std::move(address), std::move(directory));
-}
-
-NotifySocket::NotifySocket(NotifySocket&& other) noexcept
-    : fd_(std::move(other.fd_)),
-      address_(std::move(other.address_)),
-      directory_(std::exchange(other.directory_, {})) {}
-
-NotifySocket::~NotifySocket() {
-  if (directory_.empty()) return;
-  unlink(address_.c_str());
-  rmdir(directory_.c_str());
+  return NotifySocket(std::move(fd), std::move(address));
 }
 
 std::optional<Notification> NotifySocket::receive() const {

@@ -33,28 +33,23 @@ struct Notification {
   std::string text;
 };
 
-/// The datagram socket COMMAND sends to; its file (if any) is removed when this is destroyed.
+/// The datagram socket COMMAND sends to, in the abstract namespace: gone when its fd closes.
 class NotifySocket {
  public:
-  /// Binds in a private directory under $TMPDIR, /run or /tmp, else in the abstract namespace.
   static std::optional<NotifySocket> create();
-  NotifySocket(NotifySocket&&) noexcept;
-  NotifySocket& operator=(NotifySocket&&) = delete;
-  ~NotifySocket();
 
   int fd() const { return fd_.get(); }
-  /// The value for COMMAND's NOTIFY_SOCKET ("/path" or "@name").
+  /// The value for COMMAND's NOTIFY_SOCKET ("@name").
   const std::string& address() const { return address_; }
 
   /// Reads one pending datagram (closing any descriptors passed with it); nullopt when none.
   std::optional<Notification> receive() const;
 
  private:
-  NotifySocket(UniqueFd fd, std::string address, std::string directory)
-      : fd_(std::move(fd)), address_(std::move(address)), directory_(std::move(directory)) {}
+  NotifySocket(UniqueFd fd, std::string address)
+      : fd_(std::move(fd)), address_(std::move(address)) {}
   UniqueFd fd_;
   std::string address_;
-  std::string directory_;  ///< Removed with the socket file; empty for an abstract address.
 };
 
 /// Sends `text` to the sd_notify socket at `address` (a path or "@name"); false on failure.

@@ -337,6 +337,7 @@ void Init::begin_cleanup() {
 }
 
 void Init::set_phase(Phase phase) {
+  if (phase == phase_) return;
   spdlog::debug("phase {} -> {}", phase_name(phase_), phase_name(phase));
   phase_ = phase;
 }

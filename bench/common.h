@@ -86,7 +86,7 @@ static inline pid_t spawn_cmd(char *const argv[], int in_fd, int out_fd, int err
   posix_spawnattr_setsigdefault(&at, &all);
   posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid;
-  int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+  int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&at);
   if (rc != 0) die("cannot spawn %s: %s", argv[0], strerror(rc));
@@ -105,15 +105,28 @@ static inline int wait_timeout(pid_t pid, int *st, int64_t timeout_ns) {
   }
 }
 
-/* Stops a spawned process tree the way the benchmark started it: polite signal to the pid, then
- * SIGKILL to the pid (and to `extra`, e.g. the COMMAND under it) if it does not go. */
-static inline void stop_pid(pid_t pid, int sig, pid_t extra) {
+static inline int read_file(const char *path, char *buf, size_t len);
+
+/* SIGKILL to pid if it is still our responder (checked by name, so that a pid reused by an
+ * unrelated process is left alone). */
+static inline void kill_responder(pid_t pid) {
+  char path[64], comm[64];
+  snprintf(path, sizeof path, "/proc/%d/comm", pid);
+  if (pid > 0 && read_file(path, comm, sizeof comm) > 0 && strcmp(comm, "responder\n") == 0)
+    kill(pid, SIGKILL);
+}
+
+/* Stops a spawned init the way the benchmark started it: `sig` (if any) to its pid, SIGKILL if
+ * it does not go within 3 s; then makes sure its COMMAND, the responder, is gone too (an init
+ * that crashed leaves it behind). */
+static inline void stop_pid(pid_t pid, int sig, pid_t responder) {
   int st;
   if (sig) kill(pid, sig);
-  if (wait_timeout(pid, &st, 3000000000LL)) return;
-  kill(pid, SIGKILL);
-  if (extra > 0) kill(extra, SIGKILL);
-  waitpid(pid, &st, 0);
+  if (!wait_timeout(pid, &st, 3000000000LL)) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+  }
+  kill_responder(responder);
 }
 
 static inline int read_file(const char *path, char *buf, size_t len) {
@@ -145,3 +158,34 @@ static inline pid_t first_child(pid_t pid) {
 }
 
 #endif
+
+/* The drivers talk to `responder` (the COMMAND under the init) through a FIFO that only the
+ * responder opens for writing, after its exec: the init never holds it, so EOF on it means the
+ * responder is dead. */
+
+/* Opens `path` for reading and waits up to timeout_ns for the responder's hello (its pid).
+ * Returns the fd (blocking, close-on-exec) and stores the pid; -1 on timeout. */
+static inline int fifo_wait_hello(const char *path, int64_t timeout_ns, pid_t *pid) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) die("open %s: %s", path, strerror(errno));
+  /* Until a writer has opened it, a FIFO polls neither readable nor hung up. */
+  struct pollfd p = {fd, POLLIN, 0};
+  int r;
+  while ((r = poll(&p, 1, (int)(timeout_ns / 1000000))) < 0 && errno == EINTR) {
+  }
+  if (r != 1 || !(p.revents & POLLIN) || read(fd, pid, sizeof *pid) != sizeof *pid) {
+    close(fd);
+    return -1;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+/* Waits up to timeout_ns for fd to be readable (or at EOF). 1 if so, 0 on timeout. */
+static inline int wait_readable(int fd, int64_t timeout_ns) {
+  struct pollfd p = {fd, POLLIN, 0};
+  int r;
+  while ((r = poll(&p, 1, (int)(timeout_ns / 1000000))) < 0 && errno == EINTR) {
+  }
+  return r == 1;
+}

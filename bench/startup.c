@@ -4,7 +4,8 @@
  * Wall time of spawn + exit + waitpid of each command, RUNS times after WARMUP untimed runs.
  * The commands are interleaved round by round, so that drift (CPU frequency, page cache, other
  * load) spreads over all of them alike. stdio of the commands is /dev/null.
- * Prints one line per command: "<index> mean_ns=.. median_ns=.. min_ns=.. p90_ns=..". */
+ * Prints one line per command: "<index> mean_ns=.. median_ns=.. min_ns=.. p90_ns=..", or
+ * "<index> failed" if it ever exited with a status other than 0 (then we exit 1). */
 #include "common.h"
 
 #define MAX_CMDS 16
@@ -22,21 +23,37 @@ int main(int argc, char **argv) {
       cmds[ncmd++] = &argv[i + 1];
     }
   int64_t *t = calloc((size_t)ncmd * runs, sizeof *t);
+  int failed[MAX_CMDS] = {0};
   for (int r = -warmup; r < runs; r++)
     for (int c = 0; c < ncmd; c++) {
+      if (failed[c]) continue;
       int st;
       int64_t t0 = now_ns();
       pid_t pid = spawn_cmd(cmds[c], -1, -1, -1);
       if (waitpid(pid, &st, 0) != pid) die("waitpid: %s", strerror(errno));
       int64_t t1 = now_ns();
-      if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) die("%s exited with status %#x", cmds[c][0], st);
+      if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) {
+        /* A broken command is left out of the following rounds; the others go on. */
+        failed[c] = 1;
+        if (WIFSIGNALED(st))
+          fprintf(stderr, "bench: %s was killed by signal %d (%s)\n", cmds[c][0], WTERMSIG(st),
+                  strsignal(WTERMSIG(st)));
+        else
+          fprintf(stderr, "bench: %s exited with status %d\n", cmds[c][0], WEXITSTATUS(st));
+      }
       if (r >= 0) t[c * runs + r] = t1 - t0;
     }
+  int rc = 0;
   for (int c = 0; c < ncmd; c++) {
+    if (failed[c]) {
+      printf("%d failed\n", c);
+      rc = 1;
+      continue;
+    }
     int64_t *v = &t[c * runs];
     qsort(v, runs, sizeof *v, cmp_i64);
     printf("%d mean_ns=%.0f median_ns=%lld min_ns=%lld p90_ns=%lld\n", c, mean_of(v, runs),
            (long long)percentile(v, runs, 0.5), (long long)v[0], (long long)percentile(v, runs, 0.9));
   }
-  return 0;
+  return rc;
 }

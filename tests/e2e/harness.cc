@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -66,19 +67,6 @@ std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& path) {
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) return std::nullopt;
   return std::pair{info.st_dev, info.st_ino};
-}
-
-std::vector<pid_t> all_pids() {
-  std::vector<pid_t> pids;
-  DIR* dir = opendir("/proc");
-  if (dir == nullptr) throw_errno("cannot open /proc");
-  while (dirent* entry = readdir(dir)) {
-    char* end = nullptr;
-    long pid = std::strtol(entry->d_name, &end, 10);
-    if (*end == '\0' && pid > 0) pids.push_back(static_cast<pid_t>(pid));
-  }
-  closedir(dir);
-  return pids;
 }
 
 /// The part of the harness that runs in the forked child; prepared data only, then exec.
@@ -139,6 +127,8 @@ struct ChildPlan {
 }  // namespace
 
 std::string mode_name(Mode mode) { return mode == Mode::kPid1 ? "Pid1" : "Subreaper"; }
+
+void PrintTo(Mode mode, std::ostream* out) { *out << mode_name(mode); }
 
 const std::string& Report::operator[](const std::string& key) const {
   auto found = facts.find(key);
@@ -553,21 +543,16 @@ std::vector<pid_t> children_of(pid_t pid) {
 }
 
 std::vector<pid_t> descendants_of(pid_t ancestor) {
-  std::map<pid_t, pid_t> parent_of;
-  for (pid_t pid : all_pids()) {
-    if (auto stat = read_stat(pid)) parent_of[pid] = stat->ppid;
-  }
+  // Walks down from `ancestor` rather than scanning all of /proc: the machine may be busy.
   std::vector<pid_t> found;
-  for (const auto& [pid, parent] : parent_of) {
-    for (pid_t up = parent; up > 1;) {
-      if (up == ancestor) {
-        found.push_back(pid);
-        break;
-      }
-      auto next = parent_of.find(up);
-      if (next == parent_of.end()) break;
-      up = next->second;
-    }
+  std::vector<pid_t> to_visit = children_of(ancestor);
+  std::set<pid_t> seen;
+  while (!to_visit.empty()) {
+    pid_t pid = to_visit.back();
+    to_visit.pop_back();
+    if (!seen.insert(pid).second) continue;
+    found.push_back(pid);
+    for (pid_t child : children_of(pid)) to_visit.push_back(child);
   }
   return found;
 }
@@ -626,6 +611,34 @@ std::string signal_label(int signo) {
   const char* name = signo < SIGRTMIN ? sigabbrev_np(signo) : nullptr;
   if (name != nullptr) return name;
   return "RTMIN_" + std::to_string(signo - SIGRTMIN);
+}
+
+std::vector<std::string> probe(std::initializer_list<std::string> words) {
+  std::vector<std::string> argv = {kProbe};
+  argv.insert(argv.end(), words.begin(), words.end());
+  return argv;
+}
+
+std::vector<std::string> options_then_probe(std::initializer_list<std::string> options,
+                                            std::initializer_list<std::string> words) {
+  std::vector<std::string> args(options);
+  std::vector<std::string> command = probe(words);
+  args.insert(args.end(), command.begin(), command.end());
+  return args;
+}
+
+std::string signal_line(int signo, std::string_view tag) {
+  std::string prefix = tag.empty() ? std::string() : std::string(tag) + " ";
+  return prefix + "signal " + std::to_string(signo) + " ";
+}
+
+bool has_line(const std::vector<std::string>& lines, std::string_view prefix) {
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& line) { return line.starts_with(prefix); });
+}
+
+long long milliseconds(Duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
 }  // namespace tend::e2e

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <functional>
+#include <initializer_list>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +33,8 @@ enum class Mode { kPid1, kSubreaper };
 inline constexpr Mode kAllModes[] = {Mode::kPid1, Mode::kSubreaper};
 
 std::string mode_name(Mode mode);
+/// So that GoogleTest prints a Mode parameter by name.
+void PrintTo(Mode mode, std::ostream* out);
 
 /// Everything about how one tend run starts.
 struct Launch {
@@ -179,5 +183,24 @@ class TempDir {
 /// "Hex signal mask" as /proc/<pid>/status prints SigBlk and SigIgn.
 std::string mask_of(const std::vector<int>& signals);
 std::string signal_label(int signo);
+
+/// The probe's command line: {kProbe, words...}.
+std::vector<std::string> probe(std::initializer_list<std::string> words);
+/// tend's arguments: options, then the probe with its words.
+std::vector<std::string> options_then_probe(std::initializer_list<std::string> options,
+                                            std::initializer_list<std::string> words);
+/// Start of the line the probe prints for a received signal: "[TAG ]signal N ".
+std::string signal_line(int signo, std::string_view tag = "");
+/// Whether any line starts with `prefix`.
+bool has_line(const std::vector<std::string>& lines, std::string_view prefix);
+long long milliseconds(Duration duration);
+
+/// Test name suffix for parameterized tests over Mode.
+struct ModeName {
+  template <class Info>
+  std::string operator()(const Info& info) const {
+    return mode_name(info.param);
+  }
+};
 
 }  // namespace tend::e2e

@@ -179,11 +179,12 @@ void report() {
 }
 
 void ready() {
-  emit("ready");
+  // Tell the parent first: once the test has seen "ready" it may stop this process at once.
   if (g_ready_fd >= 0) {
     close(g_ready_fd);
     g_ready_fd = -1;
   }
+  emit("ready");
 }
 
 /// Receives every signal through a signalfd, so even SEGV or TSTP only get printed; returns
@@ -221,7 +222,7 @@ void set_disposition(int signo, void (*handler)(int)) {
 [[noreturn]] void kill_self(int signo) {
   struct rlimit no_core {};
   setrlimit(RLIMIT_CORE, &no_core);
-  set_disposition(signo, SIG_DFL);
+  if (signo != SIGKILL && signo != SIGSTOP) set_disposition(signo, SIG_DFL);
   sigset_t only;
   sigemptyset(&only);
   sigaddset(&only, signo);
@@ -235,6 +236,7 @@ void make_orphans(int count) {
   pid_t middle = fork();
   if (middle < 0) fail("fork: %s", std::strerror(errno));
   if (middle == 0) {
+    set_disposition(SIGCHLD, SIG_DFL);  // Otherwise the zombies would vanish on the spot.
     for (int i = 0; i < count; ++i) {
       pid_t pid = fork();
       if (pid == 0) _exit(0);
@@ -246,7 +248,9 @@ void make_orphans(int count) {
     _exit(0);
   }
   int status = 0;
-  while (waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  while (waitpid(middle, &status, 0) < 0) {
+    if (errno == ECHILD) break;  // SIGCHLD ignored: the kernel reaped it already.
+    if (errno != EINTR) fail("waitpid: %s", std::strerror(errno));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fail("orphan maker failed");
   emit("orphans done %d", count);

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// Issue 4, sd_notify: COMMAND gets a NOTIFY_SOCKET that tend owns; tend accepts messages from its
+// subtree only, closes passed fds at once, follows MAINPID and EXTEND_TIMEOUT_USEC, and passes
+// READY=1, STATUS= and STOPPING=1 up to its own NOTIFY_SOCKET.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "sup_util.h"
+
+namespace tend::e2e {
+namespace {
+
+/// Long enough to show that something does not happen.
+constexpr Duration kQuietPeriod = 500ms;
+
+class NotifyTest : public testing::TestWithParam<Mode> {};
+
+std::string notify_socket_of(TendRun& run) {
+  const std::string prefix = "env NOTIFY_SOCKET";
+  std::string line = run.wait_for_line(prefix);
+  if (!line.starts_with(prefix + "=")) ADD_FAILURE() << "COMMAND has no NOTIFY_SOCKET: " << line;
+  return line.substr(std::min(line.size(), prefix.size() + 1));
+}
+
+TEST_P(NotifyTest, CommandGetsASocketThatIsRemovedWhenTendExits) {
+  TendRun run(GetParam(), {.args = helper({"env", "NOTIFY_SOCKET", "read-line", "exit", "0"}),
+                           .stdin_pipe = true});
+  std::string address = notify_socket_of(run);
+  ASSERT_TRUE(address.starts_with("/") || address.starts_with("@")) << address;
+  EXPECT_TRUE(notify_socket_exists(address)) << address;
+  run.close_stdin();
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_FALSE(notify_socket_exists(address)) << address << " is still there after tend exited";
+}
+
+TEST_P(NotifyTest, ReadyFromTheCommandMarksItReady) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(), {.args = options_then_helper({"--ready-file", ready_file},
+                                                       {"notify", "READY=1", "stamp", "notified",
+                                                        "signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("notified");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+// Several assignments in one datagram, as sd_notify sends them.
+TEST_P(NotifyTest, ReadyAmongOtherAssignmentsInOneMessage) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(), {.args = options_then_helper(
+                               {"--ready-file", ready_file},
+                               {"notify", "STATUS=starting up\nREADY=1\nMAINPID={pid}\n", "stamp",
+                                "notified", "signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("notified");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+TEST_P(NotifyTest, AcceptsExplicitCredentials) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(),
+              {.args = options_then_helper({"--ready-file", ready_file},
+                                           {"notify-creds", "READY=1", "stamp", "notified",
+                                            "signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("notified");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+// Not only COMMAND: any process of tend's subtree may speak for it.
+TEST_P(NotifyTest, AcceptsAMessageFromADescendant) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(),
+              {.args = options_then_helper({"--ready-file", ready_file},
+                                           {"child", "tag", "G", "notify", "READY=1", "ready",
+                                            "sleep", ";;", "signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("G ready");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+// The test process is outside tend's subtree: its READY=1 counts for nothing. COMMAND's own,
+// to the same address, then shows the address was right.
+TEST_P(NotifyTest, IgnoresMessagesFromOutsideTheSubtree) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(), {.args = options_then_helper(
+                               {"--ready-file", ready_file},
+                               {"env", "NOTIFY_SOCKET", "read-line", "notify", "READY=1", "stamp",
+                                "notified", "signals-until", "TERM", "exit", "0"}),
+                           .stdin_pipe = true});
+  std::string address = notify_socket_of(run);
+  ASSERT_TRUE(send_datagram(address, "READY=1")) << "cannot send to " << address;
+  Clock::time_point quiet_until = Clock::now() + kQuietPeriod;
+  run.wait_until([&] { return file_exists(ready_file) || Clock::now() >= quiet_until; },
+                 "the quiet period");
+  EXPECT_FALSE(file_exists(ready_file)) << "READY=1 from outside tend's subtree was believed";
+  run.write_stdin("\n");
+  run.wait_for_line("notified");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+// What systemd-notify's barrier relies on: the fd sent along is closed as soon as it arrives.
+TEST_P(NotifyTest, ClosesPassedFileDescriptorsAtOnce) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(),
+              {.args = options_then_helper({"--ready-file", ready_file},
+                                           {"notify-fd", "READY=1", "notify-fd", "BARRIER=1",
+                                            "signals-until", "TERM", "exit", "0"})});
+  std::string first = run.wait_for_line("fd ");
+  std::string second = run.wait_for_line("fd ");
+  EXPECT_TRUE(first.starts_with("fd closed")) << first;
+  EXPECT_TRUE(second.starts_with("fd closed")) << second;
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+TEST_P(NotifyTest, SystemdNotifyReadyWorks) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(), {.args = {"--ready-file", ready_file, "sh", "-c",
+                                    "systemd-notify --ready && echo notified-ok; exec " + kHelper +
+                                        " signals-until TERM exit 0"}});
+  run.wait_for_line("notified-ok");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+// COMMAND hands the main role to its child with MAINPID and exits 0: tend stays, and ends with
+// the new main process's status.
+TEST_P(NotifyTest, MainPidMakesAnotherProcessTheMainProcess) {
+  TendRun run(GetParam(),
+              {.args = helper({"child", "tag", "M", "signals-until", "TERM", "exit", "5", ";;",
+                               "notify-fd", "MAINPID={child}", "exit", "0"})});
+  run.wait_for_line("M signals ready");
+  run.wait_for_line("exit 0");
+  EXPECT_FALSE(run.wait_exit_within(kQuietPeriod)) << "tend ended with the old main process";
+  run.signal_tend(SIGTERM);
+  run.wait_for_line(signal_line(SIGTERM, "M"));
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(5));
+}
+
+// MAINPID naming a process that is not tend's is ignored: COMMAND stays the main process.
+TEST_P(NotifyTest, MainPidOutsideTheSubtreeIsIgnored) {
+  Bystander bystander;
+  TendRun run(
+      GetParam(),
+      {.args = helper({"notify-fd", "MAINPID=" + std::to_string(bystander.pid()), "exit", "3"})});
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(3));
+  EXPECT_TRUE(bystander.is_untouched()) << "tend signalled a process it does not own";
+}
+
+TEST_P(NotifyTest, ExtendTimeoutUsecExtendsTheReadyTimeout) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(),
+              {.args = options_then_helper(
+                   {"--ready-timeout", "1s", "--ready-file", ready_file},
+                   {"notify-fd", "EXTEND_TIMEOUT_USEC=5000000", "sleep-ms", "1500", "notify",
+                    "READY=1", "stamp", "notified", "signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("notified");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  EXPECT_FALSE(run.wait_exit_within(kQuietPeriod)) << run.transcript();
+  EXPECT_FALSE(has_line(run.lines(), signal_line(SIGTERM))) << "stopped despite the extension";
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+TEST_P(NotifyTest, UpwardReadyAtOnceWhenNotWaitingForReadiness) {
+  TempDir dir;
+  UpwardSocket upward(dir.path() + "/upward.sock");
+  TendRun run(GetParam(),
+              {.args = helper({"env", "NOTIFY_SOCKET", "signals-until", "TERM", "exit", "0"}),
+               .env = {upward.env()}});
+  EXPECT_NE(notify_socket_of(run), upward.path()) << "COMMAND got tend's own NOTIFY_SOCKET";
+  EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
+  TempDir dir;
+  UpwardSocket upward(dir.path() + "/upward.sock");
+  TendRun run(GetParam(), {.args = options_then_helper(
+                               {"--ready-file", dir.path() + "/ready"},
+                               {"stamp", "started", "read-line", "notify", "READY=1", "stamp",
+                                "notified", "signals-until", "TERM", "exit", "0"}),
+                           .env = {upward.env()},
+                           .stdin_pipe = true});
+  run.wait_for_line("started");
+  EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
+      << "READY=1 went up before COMMAND was ready; " << upward.describe();
+  run.write_stdin("\n");
+  run.wait_for_line("notified");
+  EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+// --ready-timeout, --ready-fd and --watchdog each make tend wait for COMMAND's readiness too.
+TEST_P(NotifyTest, UpwardReadyWaitsForCommandWithAnyReadinessOption) {
+  struct Case {
+    std::vector<std::string> options;
+    std::vector<std::string> get_ready;
+  };
+  const Case cases[] = {
+      {{"--ready-timeout", "10s"}, {"notify", "READY=1"}},
+      {{"--ready-fd", "5"}, {"write-fd", "5", "\n"}},
+      {{"--watchdog", "10s"}, {"notify", "READY=1"}},
+  };
+  for (const Case& each : cases) {
+    SCOPED_TRACE(each.options[0]);
+    TempDir dir;
+    UpwardSocket upward(dir.path() + "/upward.sock");
+    std::vector<std::string> args = each.options;
+    for (const char* word : {kHelper.c_str(), "stamp", "started", "read-line"})
+      args.push_back(word);
+    args.insert(args.end(), each.get_ready.begin(), each.get_ready.end());
+    for (const char* word : {"stamp", "notified", "signals-until", "TERM", "exit", "0"}) {
+      args.push_back(word);
+    }
+    TendRun run(GetParam(), {.args = args, .env = {upward.env()}, .stdin_pipe = true});
+    run.wait_for_line("started");
+    EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
+        << "READY=1 went up before COMMAND was ready; " << upward.describe();
+    run.write_stdin("\n");
+    run.wait_for_line("notified");
+    EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
+    run.wait_for_line("signals ready");
+    run.signal_tend(SIGTERM);
+    EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  }
+}
+
+TEST_P(NotifyTest, UpwardStatusIsPassedUp) {
+  TempDir dir;
+  UpwardSocket upward(dir.path() + "/upward.sock");
+  TendRun run(GetParam(), {.args = helper({"notify", "STATUS=serving 3 clients", "stamp",
+                                           "notified", "signals-until", "TERM", "exit", "0"}),
+                           .env = {upward.env()}});
+  run.wait_for_line("notified");
+  EXPECT_TRUE(upward.wait_for(run, "STATUS=serving 3 clients", kEventTimeout)) << upward.describe();
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
+TEST_P(NotifyTest, UpwardStoppingWhenStopping) {
+  TempDir dir;
+  UpwardSocket upward(dir.path() + "/upward.sock");
+  TendRun run(GetParam(),
+              {.args = helper({"signals-until", "TERM", "exit", "0"}), .env = {upward.env()}});
+  run.wait_for_line("signals ready");
+  ASSERT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
+  EXPECT_FALSE(upward.has("STOPPING=1")) << upward.describe();
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_TRUE(upward.wait_for(run, "STOPPING=1", 2s)) << upward.describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, NotifyTest, testing::ValuesIn(kAllModes), ModeName());
+
+}  // namespace
+}  // namespace tend::e2e

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// What the supervisor tests add to the e2e harness: the helper's script, its timestamps, an
+// upward notify socket that plays systemd, and small waits on files and signals.
+#pragma once
+
+#include <sys/types.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../e2e/harness.h"
+
+namespace tend::e2e {
+
+inline const std::string kHelper = SUP_HELPER_BINARY;
+
+/// The helper's command line: {kHelper, words...}.
+std::vector<std::string> helper(std::initializer_list<std::string> words);
+/// tend's arguments: options, then the helper with its words.
+std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
+                                             std::initializer_list<std::string> words);
+
+/// The moment in a helper line's " t=NANOSECONDS" (CLOCK_MONOTONIC, the steady_clock's clock).
+Clock::time_point stamp_of(const std::string& line);
+/// Value of " key=VALUE" in a line, e.g. field_of("start pid=7 t=1", "pid") == "7".
+std::string field_of(const std::string& line, const std::string& key);
+/// Lines that start with `prefix`, in order.
+std::vector<std::string> lines_starting(const std::vector<std::string>& lines,
+                                        const std::string& prefix);
+/// For every run after the first: milliseconds from the previous run's end ("exit"/"kill-self"
+/// line) to this run's "start" line.
+std::vector<long long> restart_gaps_ms(const std::vector<std::string>& lines);
+/// stderr lines that contain `text`.
+std::vector<std::string> stderr_lines_with(TendRun& run, const std::string& text);
+/// Waits until tend's stderr contains `text`.
+void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout = kEventTimeout);
+
+bool file_exists(const std::string& path);
+/// Whether an abstract unix socket "@name" (given with its '@') is bound right now.
+bool abstract_socket_bound(const std::string& at_name);
+/// Whether a NOTIFY_SOCKET address (path or "@name") is bound right now.
+bool notify_socket_exists(const std::string& address);
+
+/// Sends one datagram from the test process itself (outside tend's subtree) to a NOTIFY_SOCKET
+/// address. Returns false when the send failed.
+bool send_datagram(const std::string& address, const std::string& text);
+
+/// Waits until `pid` no longer has `signo` pending: tend has read it from its signalfd.
+void wait_signal_taken(TendRun& run, pid_t pid, int signo);
+
+/// A process that is not tend's: killed and reaped by the harness's cleanup or by this.
+class Bystander {
+ public:
+  Bystander();
+  ~Bystander();
+  Bystander(const Bystander&) = delete;
+  Bystander& operator=(const Bystander&) = delete;
+  pid_t pid() const { return pid_; }
+  /// Alive and has not been sent any signal it would have died of.
+  bool is_untouched() const;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+/// The socket a service manager gives tend as its NOTIFY_SOCKET: collects what tend says upward.
+class UpwardSocket {
+ public:
+  explicit UpwardSocket(const std::string& path);
+  ~UpwardSocket();
+  UpwardSocket(const UpwardSocket&) = delete;
+  UpwardSocket& operator=(const UpwardSocket&) = delete;
+
+  const std::string& path() const { return path_; }
+  /// "NOTIFY_SOCKET=path", for Launch::env.
+  std::string env() const { return "NOTIFY_SOCKET=" + path_; }
+  /// Waits for a datagram with the line `assignment` (e.g. "READY=1"); pumps `run`'s output
+  /// meanwhile. False on timeout.
+  bool wait_for(TendRun& run, const std::string& assignment, Duration timeout);
+  /// Every datagram received so far.
+  const std::vector<std::string>& messages() const { return messages_; }
+  bool has(const std::string& assignment) const;
+  std::string describe() const;
+
+ private:
+  void take_pending();
+
+  std::string path_;
+  int fd_ = -1;
+  std::vector<std::string> messages_;
+};
+
+}  // namespace tend::e2e

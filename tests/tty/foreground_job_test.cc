@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// Case 2, a foreground job of an interactive shell: `tend -- PROGRAM` typed at a bash prompt.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "pty_session.h"
+
+namespace tend::tty {
+namespace {
+
+class ForegroundJob : public ::testing::Test {
+ protected:
+  void SetUp() override { bash_.expect_prompt(); }
+
+  /// Types `line` at the prompt and waits for the probe's first report.
+  Report start(std::string_view line) {
+    bash_.send_line(line);
+    return expect_report(bash_);
+  }
+
+  /// `$?` of the last command, as bash prints it.
+  void expect_status(int code) {
+    bash_.send_line("echo status=$?");
+    bash_.expect("status=" + std::to_string(code) + "\n");
+    bash_.expect_prompt();
+  }
+
+  PtySession bash_{interactive_bash()};
+};
+
+TEST_F(ForegroundJob, ProgramOwnsTheTerminalInItsOwnGroup) {
+  Report probe = start("$T -- $H report loop");
+  EXPECT_EQ(probe.fg0, "yes");
+  EXPECT_EQ(probe.fgtty, "yes");
+  EXPECT_EQ(probe.pgrp, probe.pid);
+  auto tend = read_stat(probe.ppid);
+  ASSERT_TRUE(tend);
+  EXPECT_NE(probe.pgrp, tend->pgrp) << "COMMAND shares tend's group";
+  bash_.send_line("q-exit 0");
+  bash_.expect_prompt();
+  expect_status(0);
+  EXPECT_EQ(bash_.foreground_group(), bash_.leader());
+  EXPECT_FALSE(bash_.seen("tend:")) << "tend printed something";
+}
+
+TEST_F(ForegroundJob, CtrlCReachesProgramExactlyOnce) {
+  start("$T -- $H count INT report loop");
+  bash_.send("\x03");
+  bash_.expect("GOT-INT 1\n");
+  bash_.send_line("q-count");
+  bash_.expect("COUNT int=1 ");
+  bash_.send_line("q-die-int");
+  bash_.expect_prompt();
+  EXPECT_FALSE(bash_.seen("GOT-INT 2")) << "SIGINT reached the program twice";
+  expect_status(130);
+}
+
+TEST_F(ForegroundJob, CtrlCEndsProgramAndShellSees130) {
+  Report probe = start("$T -- $H report loop");
+  pid_t tend = probe.ppid;
+  bash_.send("\x03");
+  bash_.expect_prompt();
+  expect_status(130);
+  EXPECT_TRUE(has_ended(tend));
+}
+
+TEST_F(ForegroundJob, CtrlZStopsTheJobAndFgResumesItInTheForeground) {
+  Report probe = start("$T -- $H count CONT report loop");
+  pid_t tend = probe.ppid;
+  bash_.send("\x1a");
+  bash_.expect("Stopped");
+  bash_.expect_prompt();
+  EXPECT_TRUE(is_stopped(tend)) << "tend is not stopped";
+  EXPECT_TRUE(is_stopped(probe.pid)) << "the program is not stopped";
+  EXPECT_EQ(bash_.foreground_group(), bash_.leader()) << "the shell did not get the terminal";
+
+  bash_.send_line("jobs");
+  bash_.expect_regex(R"(\[1\]\+ +Stopped +\$T -- \$H count CONT report loop)");
+  bash_.expect_prompt();
+
+  bash_.send_line("fg");
+  bash_.expect("$T -- $H count CONT report loop\n");
+  bash_.expect("GOT-CONT 1\n");
+  bash_.send_line("q-fg");
+  bash_.expect("FG=yes");
+  EXPECT_EQ(bash_.foreground_group(), probe.pgrp);
+  bash_.send_line("q-exit 3");
+  bash_.expect_prompt();
+  expect_status(3);
+}
+
+TEST_F(ForegroundJob, BgRunsItInTheBackgroundWhereReadingTheTerminalStopsItAgain) {
+  Report probe = start("$T -- $H count CONT report loop");
+  pid_t tend = probe.ppid;
+  bash_.send("\x1a");
+  bash_.expect("Stopped");
+  bash_.expect_prompt();
+
+  // Continued in the background, the probe is back in read(2) on the terminal: SIGTTIN.
+  size_t before_bg = bash_.mark();
+  bash_.send_line("bg");
+  bash_.wait_for("GOT-CONT 1\n", before_bg);
+  bash_.wait_until([&] { return is_stopped(probe.pid) && is_stopped(tend); },
+                   "the program and tend to stop again on SIGTTIN");
+  EXPECT_EQ(bash_.foreground_group(), bash_.leader()) << "tend took the terminal on bg";
+  bash_.expect_prompt();
+  bash_.send_line("jobs");
+  bash_.expect_regex(R"(\[1\]\+ +Stopped.*\$T -- \$H)");
+  bash_.expect_prompt();
+
+  // And fg still brings it back, now with the terminal.
+  bash_.send_line("fg");
+  bash_.expect("GOT-CONT 2\n");
+  bash_.send_line("q-fg");
+  bash_.expect("FG=yes");
+  bash_.send_line("q-exit 0");
+  bash_.expect_prompt();
+  expect_status(0);
+}
+
+TEST_F(ForegroundJob, ResizeReachesProgramExactlyOnceWithTheNewSize) {
+  start("$T -- $H count WINCH report loop");
+  bash_.resize(33, 111);
+  bash_.expect("GOT-WINCH 1\n");
+  bash_.send_line("q-size");
+  bash_.expect("SIZE rows=33 cols=111");
+  bash_.send_line("q-count");
+  bash_.expect_regex(R"(COUNT int=0 winch=1 )");
+  bash_.send_line("q-exit 0");
+  bash_.expect_prompt();
+  EXPECT_FALSE(bash_.seen("GOT-WINCH 2")) << "SIGWINCH reached the program twice";
+}
+
+TEST_F(ForegroundJob, SigtermStopsProgramGracefully) {
+  Report probe = start("$T -- $H exit-on TERM report loop");
+  send_signal(probe.ppid, SIGTERM);
+  bash_.expect("GOT-TERM");
+  bash_.expect_prompt();
+  expect_status(0);
+}
+
+TEST_F(ForegroundJob, SigtermEscalatesToSigkillAfterGrace) {
+  Report probe = start("$T -t 200ms -- $H ignore TERM report loop");
+  auto sent = Clock::now();
+  send_signal(probe.ppid, SIGTERM);
+  bash_.expect_prompt();
+  auto took = Clock::now() - sent;
+  expect_status(128 + SIGKILL);
+  EXPECT_GE(milliseconds(took), 200);
+  EXPECT_LT(milliseconds(took), 5000);
+}
+
+}  // namespace
+}  // namespace tend::tty

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// PtySession: a command on a fresh pseudo-terminal, driven by keystrokes and read like a screen.
+#pragma once
+
+#include <sys/types.h>
+#include <termios.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tend::tty {
+
+using Clock = std::chrono::steady_clock;
+using Duration = Clock::duration;
+using namespace std::chrono_literals;
+
+/// Safety net only: tests wait for markers, and fail with the transcript when one does not come.
+inline constexpr Duration kTimeout = 10s;
+
+inline const std::string kTend = TEND_BINARY;
+inline const std::string kProbe = TTY_PROBE_BINARY;
+
+/// The prompt of every interactive bash the tests start (PS1).
+inline constexpr std::string_view kPrompt = "[tty-test]> ";
+
+/// Environment of every session: clean, predictable, with $T = tend and $H = the probe.
+std::vector<std::string> session_env();
+/// `bash --norc --noprofile -i`.
+std::vector<std::string> interactive_bash();
+
+/// One command started as leader of a new session whose controlling terminal is a new pty.
+/// Everything the test process started is SIGKILLed and reaped when this goes away.
+class PtySession {
+ public:
+  /// `env` entries are added to session_env() (and override it).
+  explicit PtySession(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& env = {});
+  ~PtySession();
+  PtySession(const PtySession&) = delete;
+  PtySession& operator=(const PtySession&) = delete;
+
+  /// The session leader (the command started), as the test sees it.
+  pid_t leader() const { return leader_; }
+
+  /// Types `keys` at the terminal, control characters included ("\x03" is Ctrl-C).
+  void send(std::string_view keys);
+  void send_line(std::string_view line) { send(std::string(line) + "\n"); }
+
+  /// Waits for `needle` after everything earlier expects consumed, and consumes up to its end.
+  /// Returns the text from the old position up to and including the match.
+  std::string expect(std::string_view needle, Duration timeout = kTimeout);
+  /// Same with an ECMAScript regex; returns the match and its groups.
+  std::vector<std::string> expect_regex(const std::string& pattern, Duration timeout = kTimeout);
+  /// Waits for the bash prompt.
+  void expect_prompt(Duration timeout = kTimeout) { expect(kPrompt, timeout); }
+  /// Types `line` into bash and waits for the next prompt; returns what came before it.
+  std::string run(std::string_view line, Duration timeout = kTimeout);
+
+  /// Current end of the transcript, for order-independent waits with wait_for.
+  size_t mark() const { return screen_.size(); }
+  /// Waits for `needle` anywhere after `from`, without consuming anything.
+  void wait_for(std::string_view needle, size_t from, Duration timeout = kTimeout);
+  /// Whether `needle` occurs after `from` (in what has been read so far).
+  bool seen(std::string_view needle, size_t from = 0) const;
+
+  /// Polls `condition` every few ms while reading output; fails with `what` on timeout.
+  void wait_until(const std::function<bool()>& condition, std::string_view what,
+                  Duration timeout = kTimeout);
+
+  /// Sets the window size the way a terminal emulator does (TIOCSWINSZ on the master).
+  void resize(unsigned short rows, unsigned short cols);
+  /// The slave's termios now, and as they were before the command started.
+  termios settings() const;
+  const termios& initial_settings() const { return initial_settings_; }
+  /// The terminal's foreground process group (as the test sees it), or -1.
+  pid_t foreground_group() const;
+
+  /// Waits for the session leader to end and returns its wait status.
+  int wait_exit(Duration timeout = kTimeout);
+
+  /// Everything printed so far, carriage returns and escape sequences removed.
+  const std::string& screen() const { return screen_; }
+  /// Throws with `what`, the transcript and where the test was reading.
+  [[noreturn]] void fail(std::string_view what) const;
+
+ private:
+  /// Reads what is there, waiting at most `wait` for something to come.
+  void pump(Duration wait);
+  void append_output(std::string_view bytes);
+
+  int master_ = -1;
+  pid_t leader_ = -1;
+  bool reaped_ = false;
+  bool hung_up_ = false;
+  termios initial_settings_{};
+  std::string screen_;
+  std::string escape_;  ///< An escape sequence cut in half by a read.
+  size_t cursor_ = 0;
+};
+
+/// What /proc/<pid>/stat says; nullopt once the process is gone (reaped).
+struct ProcStat {
+  char state = '?';
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+  pid_t session = 0;
+};
+std::optional<ProcStat> read_stat(pid_t pid);
+/// Stopped ('T'), as job control leaves a process.
+bool is_stopped(pid_t pid);
+/// Gone or a zombie.
+bool has_ended(pid_t pid);
+std::vector<pid_t> children_of(pid_t pid);
+/// Waits (reading `session`'s output meanwhile) for a child of `parent` running `program`.
+pid_t wait_for_child(PtySession& session, pid_t parent, const std::string& program);
+
+/// Waits until `pid` sleeps in a read or poll system call: waiting for input. Readline (bash)
+/// loses a SIGINT that arrives between its prompt and that call, so Ctrl-C at a prompt waits.
+void wait_until_reading(PtySession& session, pid_t pid);
+
+/// The probe's "REPORT ..." line, parsed.
+struct Report {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+  pid_t sid = 0;
+  std::string fg0;    ///< tcgetpgrp(0) == getpgrp(): "yes", "no" or "none".
+  std::string fgtty;  ///< The same through /dev/tty.
+};
+/// Waits for the next REPORT line and consumes it.
+Report expect_report(PtySession& session, Duration timeout = kTimeout);
+Report parse_report(std::string_view text);
+
+/// A wait status as tests compare it: "exit 3", "signal 9".
+std::string describe_status(int wait_status);
+std::string exit_with(int code);
+std::string died_of(int signo);
+
+/// Sends `signo` to `pid`; throws when that fails.
+void send_signal(pid_t pid, int signo);
+long long milliseconds(Duration duration);
+
+/// How a run without any terminal ended, and what it printed.
+struct Outcome {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+/// Runs `argv` in a new session with no controlling terminal, stdin /dev/null and stdout and
+/// stderr pipes (the e2e default), to its end.
+Outcome run_without_terminal(const std::vector<std::string>& argv, Duration timeout = kTimeout);
+
+}  // namespace tend::tty

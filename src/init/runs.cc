@@ -180,6 +180,7 @@ void Init::finish_run() {
     delay = restarts_.after_run(run_failed_,
                                 std::chrono::duration_cast<Millis>(Clock::now() - run_started_));
   }
+  give_back_terminal();  // Also between runs: the next run takes it from tend's group.
   if (!delay) {
     if (setup_failed_)
       exit_override_ = kExitTendFailure;

@@ -314,8 +314,4 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
   return outcome;
 }
 
-std::string version_line() {
-  return fmt::format("tend version {} - git.{}", TEND_VERSION, TEND_GIT_SHA);
-}
-
 }  // namespace tend

@@ -17,14 +17,14 @@ tmp=$(mktemp -d)
 session_pid=
 cleanup() {
   exec 3>&- 2>/dev/null || true
-  # script(1) made a session of its own; kill it, and its child's session, by process group.
+  # script(1) started a session of its own: kill what runs in it, and script(1) itself.
   if [[ -n $session_pid ]]; then
     kill_session "$session_pid"
   fi
   rm -rf "$tmp"
 }
 kill_session() {  # PID of script(1): SIGKILL to every process of the sessions below it
-  local sid
+  local sid pid
   for sid in $(ps -o sid= --ppid "$1" 2>/dev/null) "$1"; do
     for pid in $(ps -eo pid=,sid= | awk -v s="$sid" '$2 == s { print $1 }'); do
       kill -KILL "$pid" 2>/dev/null || true
@@ -63,7 +63,7 @@ press() {  # ctrl-c | ctrl-z
 start_session() {
   rm -f "$tmp/in" "$tmp/typescript"
   mkfifo "$tmp/in"
-  TEND=$tend PS1='$ ' script -q -f -e -c "$1" "$tmp/typescript" <"$tmp/in" >/dev/null 2>&1 &
+  TEND=$tend script -q -f -e -c "$1" "$tmp/typescript" <"$tmp/in" >/dev/null 2>&1 &
   session_pid=$!
   exec 3>"$tmp/in"
 }

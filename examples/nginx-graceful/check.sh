@@ -14,7 +14,8 @@ out=
 cleanup() {  # After a failure: kill what is left, COMMAND's process group and tend's.
   if [[ -n $tend_pid ]]; then
     local command_pid
-    command_pid=$(sed -n 's/.* as pid \([0-9]*\)$/\1/p' "$out" 2>/dev/null | head -1)
+    # The first pid tend logs (-v) is COMMAND's: "main process 'server.sh' is pid N (started)".
+    command_pid=$(grep '^tend: ' "$out" 2>/dev/null | grep -o 'pid [0-9]*' | head -1 | cut -d' ' -f2)
     [[ -n $command_pid ]] && kill -KILL -- "-$command_pid" 2>/dev/null
     kill -KILL -- "-$tend_pid" 2>/dev/null
   fi

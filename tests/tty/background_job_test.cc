@@ -10,7 +10,11 @@ namespace {
 
 class BackgroundJob : public ::testing::Test {
  protected:
-  void SetUp() override { bash_.expect_prompt(); }
+  // POSIX mode: `jobs` says which signal stopped a job, "Stopped(SIGTTIN)", not just "Stopped".
+  void SetUp() override {
+    bash_.expect_prompt();
+    bash_.run("set -o posix");
+  }
 
   /// Types a line that starts a background job; returns its pid as bash prints it ("[1] PID").
   pid_t start(std::string_view line) {
@@ -66,7 +70,7 @@ TEST_F(BackgroundJob, ReadingTheTerminalStopsTheJobAndFgBringsItBack) {
   bash_.wait_until([&] { return is_stopped(tend); }, "the job to stop on SIGTTIN");
   EXPECT_EQ(bash_.foreground_group(), bash_.leader()) << "tend took the terminal";
   bash_.send_line("jobs");
-  bash_.expect_regex(R"(\[1\]\+ +Stopped.*\$T -- \$H loop)");
+  bash_.expect_regex(R"(\[1\]\+ +Stopped\(SIGTTIN\) +\$T -- \$H loop)");
   bash_.expect_prompt();
   bash_.send_line("fg");
   bash_.expect("$T -- $H loop\n");

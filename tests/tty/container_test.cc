@@ -8,7 +8,8 @@
 namespace tend::tty {
 namespace {
 
-/// How tend leads the session: as PID 1 of a new PID namespace (the container), or directly.
+/// How tend leads the session: as PID 1 of a new PID namespace (the container), or directly as
+/// the session's first process, which is what `setsid --ctty tend ...` on a pty amounts to.
 enum class Leader { kPid1, kSessionLeader };
 
 std::string leader_name(Leader leader) { return leader == Leader::kPid1 ? "Pid1" : "Direct"; }
@@ -110,7 +111,7 @@ TEST_F(ContainerBash, CtrlCAtThePromptDoesNotStopTend) {
   EXPECT_EQ(describe_status(bash_.wait_exit()), exit_with(5)) << bash_.screen();
 }
 
-TEST_F(ContainerBash, SigtermStopsBashAfterGrace) {
+TEST(ContainerBashSigterm, StopsBashAfterGrace) {
   // Interactive bash ignores SIGTERM, so only the escalation ends it.
   ContainerTend tend(Leader::kPid1,
                      {"-t", "300ms", "--", "/bin/bash", "--norc", "--noprofile", "-i"});
@@ -153,6 +154,30 @@ TEST_P(Container, CtrlZInProgramIsResumedWithTheTerminal) {
   session.expect("FG=yes");
   session.send_line("q-exit 7");
   EXPECT_EQ(describe_status(session.wait_exit()), exit_with(7)) << session.screen();
+}
+
+TEST_P(Container, CtrlCEndsProgramAndTendWithIt) {
+  ContainerTend tend(GetParam(), {"--", kProbe, "count", "INT", "report", "loop"});
+  PtySession& session = tend.session();
+  expect_report(session);
+  session.send("\x03");
+  session.expect("GOT-INT 1\n");
+  session.send_line("q-die-int");
+  EXPECT_EQ(describe_status(session.wait_exit()), tend.command_died_of(SIGINT)) << session.screen();
+  EXPECT_FALSE(session.seen("GOT-INT 2")) << "SIGINT reached the program twice";
+}
+
+TEST_P(Container, ResizeReachesProgramExactlyOnce) {
+  ContainerTend tend(GetParam(), {"--", kProbe, "count", "WINCH", "report", "loop"});
+  PtySession& session = tend.session();
+  expect_report(session);
+  session.resize(50, 132);
+  session.expect("GOT-WINCH 1\n");
+  session.send_line("q-size");
+  session.expect("SIZE rows=50 cols=132");
+  session.send_line("q-exit 0");
+  EXPECT_EQ(describe_status(session.wait_exit()), exit_with(0)) << session.screen();
+  EXPECT_FALSE(session.seen("GOT-WINCH 2")) << "SIGWINCH reached the program twice";
 }
 
 TEST_P(Container, SigtermStopsProgramGracefully) {

@@ -10,7 +10,11 @@ namespace {
 
 class ForegroundJob : public ::testing::Test {
  protected:
-  void SetUp() override { bash_.expect_prompt(); }
+  // POSIX mode: `jobs` says which signal stopped a job, "Stopped(SIGTSTP)", not just "Stopped".
+  void SetUp() override {
+    bash_.expect_prompt();
+    bash_.run("set -o posix");
+  }
 
   /// Types `line` at the prompt and waits for the probe's first report.
   Report start(std::string_view line) {
@@ -75,7 +79,7 @@ TEST_F(ForegroundJob, CtrlZStopsTheJobAndFgResumesItInTheForeground) {
   EXPECT_EQ(bash_.foreground_group(), bash_.leader()) << "the shell did not get the terminal";
 
   bash_.send_line("jobs");
-  bash_.expect_regex(R"(\[1\]\+ +Stopped +\$T -- \$H count CONT report loop)");
+  bash_.expect_regex(R"(\[1\]\+ +Stopped\(SIGTSTP\) +\$T -- \$H count CONT report loop)");
   bash_.expect_prompt();
 
   bash_.send_line("fg");
@@ -105,7 +109,7 @@ TEST_F(ForegroundJob, BgRunsItInTheBackgroundWhereReadingTheTerminalStopsItAgain
   EXPECT_EQ(bash_.foreground_group(), bash_.leader()) << "tend took the terminal on bg";
   bash_.expect_prompt();
   bash_.send_line("jobs");
-  bash_.expect_regex(R"(\[1\]\+ +Stopped.*\$T -- \$H)");
+  bash_.expect_regex(R"(\[1\]\+ +Stopped\(SIGTTIN\) +\$T -- \$H)");
   bash_.expect_prompt();
 
   // And fg still brings it back, now with the terminal.
@@ -129,6 +133,22 @@ TEST_F(ForegroundJob, ResizeReachesProgramExactlyOnceWithTheNewSize) {
   bash_.send_line("q-exit 0");
   bash_.expect_prompt();
   EXPECT_FALSE(bash_.seen("GOT-WINCH 2")) << "SIGWINCH reached the program twice";
+}
+
+TEST_F(ForegroundJob, SingleChildSharesTendsGroupAndGetsCtrlCOnce) {
+  Report probe = start("$T -c -- $H count INT report loop");
+  EXPECT_EQ(probe.fg0, "yes");
+  auto tend = read_stat(probe.ppid);
+  ASSERT_TRUE(tend);
+  EXPECT_EQ(probe.pgrp, tend->pgrp) << "-c: COMMAND runs in tend's process group";
+  bash_.send("\x03");
+  bash_.expect("GOT-INT 1\n");
+  bash_.send_line("q-count");
+  bash_.expect("COUNT int=1 ");
+  bash_.send_line("q-die-int");
+  bash_.expect_prompt();
+  EXPECT_FALSE(bash_.seen("GOT-INT 2")) << "SIGINT reached the program twice";
+  expect_status(130);
 }
 
 TEST_F(ForegroundJob, SigtermStopsProgramGracefully) {

@@ -13,12 +13,12 @@ namespace {
 /// tend's log lines that speak of terminals; the probe's path (build-tty/tests/tty/...) aside.
 std::vector<std::string> terminal_mentions(std::string log) {
   for (size_t at; (at = log.find(kProbe)) != std::string::npos;) log.erase(at, kProbe.size());
-  static const std::regex kTerminalWords(R"(terminal|\btty\b|foreground|tcsetpgrp|termios)",
+  static const std::regex terminal_words(R"(terminal|\btty\b|foreground|tcsetpgrp|termios)",
                                          std::regex::icase);
   std::vector<std::string> found;
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with("tend:") && std::regex_search(line, kTerminalWords)) {
+    if (line.starts_with("tend:") && std::regex_search(line, terminal_words)) {
       found.push_back(line);
     }
   }

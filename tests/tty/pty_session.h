@@ -5,30 +5,15 @@
 #include <sys/types.h>
 #include <termios.h>
 
-#include <chrono>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "processes.h"
+
 namespace tend::tty {
 
-using Clock = std::chrono::steady_clock;
-using Duration = Clock::duration;
-using namespace std::chrono_literals;
-
-/// Safety net only: tests wait for markers, and fail with the transcript when one does not come.
-inline constexpr Duration kTimeout = 10s;
-
-inline const std::string kTend = TEND_BINARY;
-inline const std::string kProbe = TTY_PROBE_BINARY;
-
-/// The prompt of every interactive bash the tests start (PS1).
-inline constexpr std::string_view kPrompt = "[tty-test]> ";
-
-/// Environment of every session: clean, predictable, with $T = tend and $H = the probe.
-std::vector<std::string> session_env();
 /// `bash --norc --noprofile -i`.
 std::vector<std::string> interactive_bash();
 
@@ -94,7 +79,6 @@ class PtySession {
 
   int master_ = -1;
   pid_t leader_ = -1;
-  bool reaped_ = false;
   bool hung_up_ = false;
   termios initial_settings_{};
   std::string screen_;
@@ -102,19 +86,6 @@ class PtySession {
   size_t cursor_ = 0;
 };
 
-/// What /proc/<pid>/stat says; nullopt once the process is gone (reaped).
-struct ProcStat {
-  char state = '?';
-  pid_t ppid = 0;
-  pid_t pgrp = 0;
-  pid_t session = 0;
-};
-std::optional<ProcStat> read_stat(pid_t pid);
-/// Stopped ('T'), as job control leaves a process.
-bool is_stopped(pid_t pid);
-/// Gone or a zombie.
-bool has_ended(pid_t pid);
-std::vector<pid_t> children_of(pid_t pid);
 /// Waits (reading `session`'s output meanwhile) for a child of `parent` running `program`.
 pid_t wait_for_child(PtySession& session, pid_t parent, const std::string& program);
 
@@ -134,24 +105,5 @@ struct Report {
 /// Waits for the next REPORT line and consumes it.
 Report expect_report(PtySession& session, Duration timeout = kTimeout);
 Report parse_report(std::string_view text);
-
-/// A wait status as tests compare it: "exit 3", "signal 9".
-std::string describe_status(int wait_status);
-std::string exit_with(int code);
-std::string died_of(int signo);
-
-/// Sends `signo` to `pid`; throws when that fails.
-void send_signal(pid_t pid, int signo);
-long long milliseconds(Duration duration);
-
-/// How a run without any terminal ended, and what it printed.
-struct Outcome {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-/// Runs `argv` in a new session with no controlling terminal, stdin /dev/null and stdout and
-/// stderr pipes (the e2e default), to its end.
-Outcome run_without_terminal(const std::vector<std::string>& argv, Duration timeout = kTimeout);
 
 }  // namespace tend::tty

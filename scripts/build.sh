@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-release}
 case "$kind" in
-  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=Release -DTEND_WERROR=ON) ;;
-  asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEND_SANITIZE=ON -DTEND_WERROR=ON) ;;
+  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=Release -DTEND_WERROR=ON -DTEND_STATIC=ON -DTEND_TESTS=ON) ;;
+  asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEND_SANITIZE=ON -DTEND_WERROR=ON -DTEND_TESTS=ON) ;;
   *) echo "usage: $0 [release|asan]" >&2; exit 2 ;;
 esac
 cmake -S . -B "$dir" "${flags[@]}" >/dev/null

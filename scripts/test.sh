@@ -15,5 +15,5 @@ for kind in release asan; do
   dir=build; [[ $kind == asan ]] && dir=build-asan
   echo "== $kind tests"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$dir" --output-on-failure -j2 --timeout 180
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2 --timeout 180
 done

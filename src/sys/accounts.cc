@@ -94,8 +94,11 @@ std::optional<Account> resolve_account(std::string_view spec, std::string_view p
       error = fmt::format("malformed /etc/passwd entry for '{}'", user);
       return std::nullopt;
     }
-    account = {*uid, *gid, supplementary_groups((*entry)[0], group), std::string((*entry)[5])};
-    if (account.home.empty()) account.home = "/";
+    account.uid = *uid;
+    account.gid = *gid;
+    account.groups = supplementary_groups((*entry)[0], group);
+    std::string_view home = (*entry)[5];
+    if (!home.empty()) account.home.assign(home.data(), home.size());
   } else {
     account.uid = account.gid = *parse_id(user);
   }

@@ -22,9 +22,9 @@ TEST_P(CleanupTest, ExitsAtOnceWhenNothingIsLeft) {
 }
 
 TEST_P(CleanupTest, TermsLeftoverAndExitsOnceItIsGone) {
-  TendRun run(GetParam(), {.args = options_then_probe(
-                               {"-t", "60s"},
-                               {"child", "tag", "L", "signals-until", "TERM", ";;", "exit", "3"})});
+  TendRun run(GetParam(),
+              {.args = options_then_probe({"-t", "60s"}, {"child", "tag", "L", "signals-until",
+                                                          "TERM", ";;", "exit", "3"})});
   run.wait_for_line("L ready");
   run.wait_for_line(signal_line(SIGTERM, "L"));
   EXPECT_EQ(describe_status(run.wait_exit(5s)), exit_with(3));
@@ -32,10 +32,9 @@ TEST_P(CleanupTest, TermsLeftoverAndExitsOnceItIsGone) {
 }
 
 TEST_P(CleanupTest, KillsLeftoverIgnoringTermAfterGrace) {
-  TendRun run(GetParam(),
-              {.args = options_then_probe({"-t", "300ms"},
-                                          {"child", "tag", "L", "ignore", "TERM", "ready", "sleep",
-                                           ";;", "print", "exiting", "exit", "0"})});
+  TendRun run(GetParam(), {.args = options_then_probe(
+                               {"-t", "300ms"}, {"child", "tag", "L", "ignore", "TERM", "ready",
+                                                 "sleep", ";;", "print", "exiting", "exit", "0"})});
   run.wait_for_line("L ready");
   run.wait_for_line("exiting");
   Clock::time_point exiting = Clock::now();
@@ -49,10 +48,9 @@ TEST_P(CleanupTest, KillsLeftoverIgnoringTermAfterGrace) {
 
 // Not just COMMAND's process group: everything below tend.
 TEST_P(CleanupTest, TermsLeftoverInAnotherSession) {
-  TendRun run(GetParam(),
-              {.args = options_then_probe({"-t", "60s"}, {"child", "tag", "L", "setsid",
-                                                          "signals-until", "TERM", ";;", "exit",
-                                                          "0"})});
+  TendRun run(GetParam(), {.args = options_then_probe(
+                               {"-t", "60s"}, {"child", "tag", "L", "setsid", "signals-until",
+                                               "TERM", ";;", "exit", "0"})});
   run.wait_for_line("L ready");
   run.wait_for_line(signal_line(SIGTERM, "L"));
   EXPECT_EQ(describe_status(run.wait_exit(5s)), exit_with(0));
@@ -61,10 +59,9 @@ TEST_P(CleanupTest, TermsLeftoverInAnotherSession) {
 
 // A grandchild whose parent exited comes to tend as an orphan, and is cleaned up as well.
 TEST_P(CleanupTest, TermsOrphanedGrandchild) {
-  TendRun run(GetParam(),
-              {.args = options_then_probe({"-t", "60s"}, {"child", "child", "tag", "G",
-                                                          "signals-until", "TERM", ";;", ";;",
-                                                          "exit", "0"})});
+  TendRun run(GetParam(), {.args = options_then_probe(
+                               {"-t", "60s"}, {"child", "child", "tag", "G", "signals-until",
+                                               "TERM", ";;", ";;", "exit", "0"})});
   run.wait_for_line("G ready");
   run.wait_for_line(signal_line(SIGTERM, "G"));
   EXPECT_EQ(describe_status(run.wait_exit(5s)), exit_with(0));
@@ -72,9 +69,9 @@ TEST_P(CleanupTest, TermsOrphanedGrandchild) {
 }
 
 TEST_P(CleanupTest, ContinuesStoppedLeftover) {
-  Launch launch{.args = options_then_probe({"-t", "60s"},
-                                           {"child", "tag", "L", "signals-until", "TERM", ";;",
-                                            "read-line", "exit", "0"})};
+  Launch launch{.args =
+                    options_then_probe({"-t", "60s"}, {"child", "tag", "L", "signals-until", "TERM",
+                                                       ";;", "read-line", "exit", "0"})};
   launch.stdin_pipe = true;
   TendRun run(GetParam(), launch);
   run.wait_for_line("L ready");
@@ -93,10 +90,9 @@ TEST_P(CleanupTest, ContinuesStoppedLeftover) {
 TEST_P(CleanupTest, LeftoversGetWhatIsLeftOfARunningGrace) {
   // COMMAND takes 1 s of the 2 s grace to exit; a restarted timer would fire 1 s late.
   TendRun run(GetParam(),
-              {.args = options_then_probe({"-t", "2s"},
-                                          {"child", "tag", "L", "ignore", "TERM", "ready", "sleep",
-                                           ";;", "signals-until", "TERM", "sleep-ms", "1000",
-                                           "exit", "0"})});
+              {.args = options_then_probe(
+                   {"-t", "2s"}, {"child", "tag", "L", "ignore", "TERM", "ready", "sleep", ";;",
+                                  "signals-until", "TERM", "sleep-ms", "1000", "exit", "0"})});
   run.wait_for_line("L ready");
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();

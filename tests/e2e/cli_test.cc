@@ -77,7 +77,8 @@ class CliTest : public testing::TestWithParam<Mode> {};
 
 TEST_P(CliTest, OptionsEndAtCommand) {
   Outcome outcome = run_to_exit(
-      GetParam(), {.args = options_then_probe({"-t", "1s"}, {"args", "-x", "--grace", "-t", "--"})});
+      GetParam(),
+      {.args = options_then_probe({"-t", "1s"}, {"args", "-x", "--grace", "-t", "--"})});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
   EXPECT_EQ(outcome.out, "arg -x\narg --grace\narg -t\narg --\nargs end\n");
 }
@@ -104,8 +105,8 @@ TEST_P(CliTest, GraceDurationForms) {
 }
 
 TEST_P(CliTest, GraceFromEnvironment) {
-  TendRun run(GetParam(), {.args = probe({"ignore", "TERM", "ready", "sleep"}),
-                           .env = {"TEND_GRACE=300ms"}});
+  TendRun run(GetParam(),
+              {.args = probe({"ignore", "TERM", "ready", "sleep"}), .env = {"TEND_GRACE=300ms"}});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
@@ -115,9 +116,9 @@ TEST_P(CliTest, GraceFromEnvironment) {
 }
 
 TEST_P(CliTest, CommandLineBeatsEnvironment) {
-  TendRun run(GetParam(), {.args = options_then_probe({"-t", "300ms"},
-                                                      {"ignore", "TERM", "ready", "sleep"}),
-                           .env = {"TEND_GRACE=60s"}});
+  TendRun run(GetParam(),
+              {.args = options_then_probe({"-t", "300ms"}, {"ignore", "TERM", "ready", "sleep"}),
+               .env = {"TEND_GRACE=60s"}});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
@@ -126,12 +127,11 @@ TEST_P(CliTest, CommandLineBeatsEnvironment) {
 }
 
 TEST_P(CliTest, RepeatableOptionsFromEnvironmentAreCommaSeparated) {
-  Outcome outcome = run_to_exit(
-      GetParam(), {.args = probe({"exit", "4"}), .env = {"TEND_SUCCESS_EXIT=3,4"}});
+  Outcome outcome =
+      run_to_exit(GetParam(), {.args = probe({"exit", "4"}), .env = {"TEND_SUCCESS_EXIT=3,4"}});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
 
-  TendRun run(GetParam(),
-              {.args = probe({"signals"}), .env = {"TEND_REWRITE=USR1:USR2,HUP:0"}});
+  TendRun run(GetParam(), {.args = probe({"signals"}), .env = {"TEND_REWRITE=USR1:USR2,HUP:0"}});
   run.wait_for_line("ready");
   run.signal_tend(SIGHUP);
   run.signal_tend(SIGUSR1);

@@ -72,14 +72,14 @@ TEST_P(ExitStatusTest, DirectoryIsNotExecutable) {
 }
 
 TEST_P(ExitStatusTest, SuccessExitMapsSignalDeathToZero) {
-  Outcome outcome = run_to_exit(
-      GetParam(), {.args = options_then_probe({"-e", "143"}, {"kill-self", "TERM"})});
+  Outcome outcome =
+      run_to_exit(GetParam(), {.args = options_then_probe({"-e", "143"}, {"kill-self", "TERM"})});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0));
 }
 
 TEST_P(ExitStatusTest, SuccessExitMapsExitCodeToZero) {
-  Outcome mapped = run_to_exit(
-      GetParam(), {.args = options_then_probe({"--success-exit", "3"}, {"exit", "3"})});
+  Outcome mapped =
+      run_to_exit(GetParam(), {.args = options_then_probe({"--success-exit", "3"}, {"exit", "3"})});
   EXPECT_EQ(describe_status(mapped.status), exit_with(0));
   Outcome other =
       run_to_exit(GetParam(), {.args = options_then_probe({"-e", "3", "-e", "5"}, {"exit", "4"})});

@@ -32,7 +32,7 @@ Launch pipeline_of_probes(std::initializer_list<std::string> options) {
 }
 
 /// The signals the issue names, and a real-time one.
-const int kNamedSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGALRM,
+const int kNamedSignals[] = {SIGHUP,   SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGALRM,
                              SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE, 37};
 
 std::vector<int> every_catchable_signal() {
@@ -103,8 +103,8 @@ TEST_P(ForwardTest, TermStopsAPipelineOfSleeps) {
 }
 
 TEST_P(ForwardTest, DefaultSignalsTheWholeProcessGroup) {
-  TendRun run(GetParam(), {.args = probe({"child", "tag", "B", "signals", ";;", "tag", "A",
-                                          "signals"})});
+  TendRun run(GetParam(),
+              {.args = probe({"child", "tag", "B", "signals", ";;", "tag", "A", "signals"})});
   run.wait_for_line("B ready");
   run.wait_for_line("A ready");
   run.signal_tend(SIGUSR1);
@@ -113,9 +113,9 @@ TEST_P(ForwardTest, DefaultSignalsTheWholeProcessGroup) {
 }
 
 TEST_P(ForwardTest, SingleChildSignalsCommandOnly) {
-  TendRun run(GetParam(), {.args = options_then_probe({"--single-child"},
-                                                      {"child", "tag", "B", "signals", ";;", "tag",
-                                                       "A", "signals"})});
+  TendRun run(GetParam(),
+              {.args = options_then_probe({"--single-child"}, {"child", "tag", "B", "signals", ";;",
+                                                               "tag", "A", "signals"})});
   run.wait_for_line("B ready");
   run.wait_for_line("A ready");
   run.signal_tend(SIGUSR1);
@@ -148,9 +148,9 @@ TEST_P(ForwardTest, RewriteToZeroDropsTheSignal) {
 }
 
 TEST_P(ForwardTest, RewriteTakesNamesInAnyCaseAndNumbers) {
-  TendRun run(GetParam(), {.args = options_then_probe({"-r", "sigusr1:Usr2", "-r", "12:10",
-                                                       "--rewrite=SIGHUP:28"},
-                                                      {"signals"})});
+  TendRun run(GetParam(),
+              {.args = options_then_probe(
+                   {"-r", "sigusr1:Usr2", "-r", "12:10", "--rewrite=SIGHUP:28"}, {"signals"})});
   run.wait_for_line("ready");
   run.signal_tend(SIGUSR1);
   run.wait_for_line(signal_line(SIGUSR2));

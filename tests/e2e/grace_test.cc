@@ -64,8 +64,7 @@ TEST_P(GraceTest, GraceZeroKillsAtOnce) {
 
 // With TEND_GRACE=200ms in the environment, a `-t inf` that did not win would show in time.
 TEST_P(GraceTest, GraceInfNeverEscalates) {
-  TendRun run(GetParam(),
-              {.args = stubborn_probe({"-t", "inf"}), .env = {"TEND_GRACE=200ms"}});
+  TendRun run(GetParam(), {.args = stubborn_probe({"-t", "inf"}), .env = {"TEND_GRACE=200ms"}});
   run.wait_for_line("ready");
   run.signal_tend(SIGTERM);
   // The one wait for the absence of an event: bounded, well past the 200 ms.
@@ -74,8 +73,8 @@ TEST_P(GraceTest, GraceInfNeverEscalates) {
 }
 
 TEST_P(GraceTest, StoppedCommandStillActsOnTerm) {
-  TendRun run(GetParam(), {.args = options_then_probe({"-t", "3s"},
-                                                      {"signals-until", "TERM", "exit", "0"})});
+  TendRun run(GetParam(),
+              {.args = options_then_probe({"-t", "3s"}, {"signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("ready");
   pid_t command = run.command_pid();
   ASSERT_EQ(kill(command, SIGSTOP), 0);

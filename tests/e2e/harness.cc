@@ -41,9 +41,7 @@ int milliseconds_until(Clock::time_point deadline) {
   return static_cast<int>(std::clamp<long long>(left.count(), 0, 60'000));
 }
 
-int open_pid_fd(pid_t pid) {
-  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-}
+int open_pid_fd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
 std::string join_signals(const std::vector<int>& signals) {
   if (signals.empty()) return "-";
@@ -98,7 +96,9 @@ struct ChildPlan {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   if (plan.core_dumps) {
-    struct rlimit unlimited {RLIM_INFINITY, RLIM_INFINITY};
+    struct rlimit unlimited {
+      RLIM_INFINITY, RLIM_INFINITY
+    };
     if (setrlimit(RLIMIT_CORE, &unlimited) != 0) child_fail("setrlimit");
   }
   // Sources first out of the way of every target, then into place, then close all the rest.
@@ -115,7 +115,8 @@ struct ChildPlan {
   }
   int next = 0;
   for (int target : targets) {
-    if (target > next) close_range(static_cast<unsigned>(next), static_cast<unsigned>(target - 1), 0);
+    if (target > next)
+      close_range(static_cast<unsigned>(next), static_cast<unsigned>(target - 1), 0);
     next = target + 1;
   }
   close_range(static_cast<unsigned>(next), ~0U, 0);
@@ -310,8 +311,10 @@ void TendRun::pump(Clock::time_point deadline, int pid_fd) {
   if (ready < 0 && errno != EINTR) throw_errno("poll");
   for (int i = 0; i < count && ready > 0; ++i) {
     if (fds[i].revents == 0 || fds[i].fd == pid_fd) continue;
-    if (fds[i].fd == stdout_fd_) read_from(stdout_fd_, stdout_partial_, true);
-    else if (fds[i].fd == stderr_fd_) read_from(stderr_fd_, stderr_, false);
+    if (fds[i].fd == stdout_fd_)
+      read_from(stdout_fd_, stdout_partial_, true);
+    else if (fds[i].fd == stderr_fd_)
+      read_from(stderr_fd_, stderr_, false);
   }
 }
 
@@ -324,7 +327,8 @@ size_t TendRun::wait_for_line_index(std::string_view prefix, Duration timeout) {
         return i;
       }
     }
-    if (stdout_fd_ < 0) fail("stdout ended without a line starting with '" + std::string(prefix) + "'");
+    if (stdout_fd_ < 0)
+      fail("stdout ended without a line starting with '" + std::string(prefix) + "'");
     if (Clock::now() >= deadline) {
       fail("timed out after " +
            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +

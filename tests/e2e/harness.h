@@ -38,16 +38,16 @@ void PrintTo(Mode mode, std::ostream* out);
 
 /// Everything about how one tend run starts.
 struct Launch {
-  std::vector<std::string> args;  ///< tend's arguments, COMMAND included.
-  std::vector<std::string> env;   ///< NAME=value added to the environment (TEND_* are cleared).
-  std::vector<int> blocked;       ///< Signals blocked when tend starts.
-  std::vector<int> ignored;       ///< Signals ignored when tend starts.
-  std::vector<int> stdout_copies;                   ///< Fds tend inherits as copies of stdout.
+  std::vector<std::string> args;   ///< tend's arguments, COMMAND included.
+  std::vector<std::string> env;    ///< NAME=value added to the environment (TEND_* are cleared).
+  std::vector<int> blocked;        ///< Signals blocked when tend starts.
+  std::vector<int> ignored;        ///< Signals ignored when tend starts.
+  std::vector<int> stdout_copies;  ///< Fds tend inherits as copies of stdout.
   std::vector<std::pair<int, std::string>> files;  ///< Fds tend inherits, opened read-only.
-  bool stdin_pipe = false;  ///< Otherwise stdin is /dev/null.
-  std::string cwd;          ///< Working directory tend starts in (default: the test's).
-  bool under_parent = false;  ///< Subreaper mode: start tend under an intermediate parent.
-  bool core_dumps = false;    ///< Start tend with an unlimited RLIMIT_CORE.
+  bool stdin_pipe = false;                         ///< Otherwise stdin is /dev/null.
+  std::string cwd;              ///< Working directory tend starts in (default: the test's).
+  bool under_parent = false;    ///< Subreaper mode: start tend under an intermediate parent.
+  bool core_dumps = false;      ///< Start tend with an unlimited RLIMIT_CORE.
   std::string program = kTend;  ///< What runs instead of tend, for checks of the harness itself.
 };
 

@@ -15,8 +15,8 @@ class PdeathsigTest : public testing::TestWithParam<Mode> {};
 // tend gets SIGTERM, forwards it, and ends with COMMAND (it came back to the test as orphan).
 TEST_P(PdeathsigTest, StopsCommandWhenParentDies) {
   for (const char* option : {"-p", "--pdeathsig"}) {
-    Launch launch{.args = options_then_probe({option, "TERM"},
-                                             {"signals-until", "TERM", "exit", "0"})};
+    Launch launch{.args =
+                      options_then_probe({option, "TERM"}, {"signals-until", "TERM", "exit", "0"})};
     launch.under_parent = true;
     TendRun run(GetParam(), launch);
     run.wait_for_line("ready");

@@ -51,8 +51,8 @@ namespace {
 
 constexpr int kLastSignal = 64;
 
-std::string g_tag;     // Prefix of every line, with its trailing space.
-int g_ready_fd = -1;   // Write end a waiting parent holds the read end of (see `child`).
+std::string g_tag;    // Prefix of every line, with its trailing space.
+int g_ready_fd = -1;  // Write end a waiting parent holds the read end of (see `child`).
 
 [[noreturn]] void fail(const char* format, ...) {
   char text[512];
@@ -89,7 +89,8 @@ int parse_signal(std::string_view text) {
     return std::atoi(std::string(text).c_str());
   }
   if (text.substr(0, 3) == "SIG") text.remove_prefix(3);
-  if (text.substr(0, 6) == "RTMIN+") return SIGRTMIN + std::atoi(std::string(text.substr(6)).c_str());
+  if (text.substr(0, 6) == "RTMIN+")
+    return SIGRTMIN + std::atoi(std::string(text.substr(6)).c_str());
   if (text == "RTMIN") return SIGRTMIN;
   if (text == "RTMAX") return SIGRTMAX;
   for (int signo = 1; signo < SIGRTMIN; ++signo) {
@@ -166,7 +167,8 @@ void report() {
   std::string ignored = status_field("SigIgn");
   std::string fds = open_fds();
   char cwd[4096] = "?";
-  if (getcwd(cwd, sizeof cwd) == nullptr) std::snprintf(cwd, sizeof cwd, "? %s", std::strerror(errno));
+  if (getcwd(cwd, sizeof cwd) == nullptr)
+    std::snprintf(cwd, sizeof cwd, "? %s", std::strerror(errno));
   emit("report sigblk %s", blocked.c_str());
   emit("report sigign %s", ignored.c_str());
   emit("report fds %s", fds.c_str());
@@ -216,7 +218,8 @@ void set_disposition(int signo, void (*handler)(int)) {
   struct sigaction action {};
   action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
-  if (sigaction(signo, &action, nullptr) != 0) fail("sigaction %d: %s", signo, std::strerror(errno));
+  if (sigaction(signo, &action, nullptr) != 0)
+    fail("sigaction %d: %s", signo, std::strerror(errno));
 }
 
 [[noreturn]] void kill_self(int signo) {
@@ -273,7 +276,8 @@ void make_orphans(int count) {
     action.sa_handler = ignore ? SIG_IGN : SIG_DFL;
     sigaction(signo, &action, nullptr);  // glibc refuses its own two: they stay default.
   }
-  if (sigprocmask(SIG_SETMASK, &blocked, nullptr) != 0) fail("sigprocmask: %s", std::strerror(errno));
+  if (sigprocmask(SIG_SETMASK, &blocked, nullptr) != 0)
+    fail("sigprocmask: %s", std::strerror(errno));
   exec_or_fail(argv);
 }
 

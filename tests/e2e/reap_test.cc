@@ -58,8 +58,8 @@ TEST_P(ReapTest, ReapsBurstOfTenThousandOrphansWithFlatMemory) {
   run.wait_for_line("ready");
   wait_until_only_command_is_left(run, 30s);
   long rss_after = status_number(tend, "VmRSS");
-  EXPECT_LE(rss_after, rss_before + 256) << "VmRSS in kB before " << rss_before << ", after "
-                                         << rss_after;
+  EXPECT_LE(rss_after, rss_before + 256)
+      << "VmRSS in kB before " << rss_before << ", after " << rss_after;
   // COMMAND kept running, and tend still does its job.
   run.signal_tend(SIGUSR1);
   run.wait_for_line(signal_line(SIGUSR1));

@@ -97,8 +97,7 @@ TEST_P(SpawnTest, TendMovesToRootAndDropsInheritedDescriptors) {
   EXPECT_EQ(run.wait_for_report()["fds"], "0,1,2,5,9");
   pid_t tend = run.tend_pid();
   std::string tend_dir = "/proc/" + std::to_string(tend);
-  run.wait_until([&] { return read_link(tend_dir + "/cwd") == "/"; }, "tend's cwd to become /",
-                 3s);
+  run.wait_until([&] { return read_link(tend_dir + "/cwd") == "/"; }, "tend's cwd to become /", 3s);
   run.wait_until(
       [&] {
         for (const auto& [fd, target] : fd_targets(tend)) {

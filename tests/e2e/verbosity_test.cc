@@ -21,8 +21,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 /// Runs COMMAND through a forwarded signal and some orphans to its end; returns tend's stderr.
 std::string stderr_of_a_normal_run(Mode mode, std::initializer_list<std::string> options,
                                    std::vector<std::string> env = {}) {
-  TendRun run(mode, {.args = options_then_probe(options, {"orphans", "3", "signals-until", "USR1",
-                                                         "exit", "0"}),
+  TendRun run(mode, {.args = options_then_probe(
+                         options, {"orphans", "3", "signals-until", "USR1", "exit", "0"}),
                      .env = std::move(env)});
   run.wait_for_line("ready");
   run.signal_tend(SIGUSR1);
@@ -32,9 +32,7 @@ std::string stderr_of_a_normal_run(Mode mode, std::initializer_list<std::string>
 
 class VerbosityTest : public testing::TestWithParam<Mode> {};
 
-TEST_P(VerbosityTest, QuietByDefault) {
-  EXPECT_EQ(stderr_of_a_normal_run(GetParam(), {}), "");
-}
+TEST_P(VerbosityTest, QuietByDefault) { EXPECT_EQ(stderr_of_a_normal_run(GetParam(), {}), ""); }
 
 TEST_P(VerbosityTest, VerboseLogsInfoLinesRecognisablyTends) {
   std::string err = stderr_of_a_normal_run(GetParam(), {"-v"});

@@ -177,7 +177,10 @@ void Init::handle_signal(const signalfd_siginfo& info) {
 }
 
 void Init::handle_timers() {
-  for (TimerId id : timers_.take_expired(Clock::now())) {
+  if (!timers_.earliest()) return;  // Nothing armed: no clock read on the hot path.
+  std::vector<TimerId> expired = timers_.take_expired(Clock::now());
+  if (expired.empty()) return;
+  for (TimerId id : expired) {
     switch (id) {
       case TimerId::kGrace:
         escalate();
@@ -301,6 +304,12 @@ void Init::escalate() {
 }
 
 int Init::signal_leftovers(int signo) {
+  // No child at all means nothing below tend: skip the walk through /proc (the common exit).
+  siginfo_t child{};
+  if (waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0 &&
+      errno == ECHILD) {
+    return 0;
+  }
   if (is_pid1_) {
     // kill(-1) reaches every process of the namespace but tend itself, atomically.
     return kill(-1, signo) == 0 ? kSomeProcesses : 0;

@@ -142,9 +142,13 @@ void Init::release_what_command_inherited() {
 }
 
 void Init::handle_signals() {
-  for (const signalfd_siginfo& info : signals_->read_pending()) handle_signal(info);
-  // SIGCHLDs merge, and one may have come with any other signal: always look for exits.
-  reap_children();
+  bool child_changed = false;
+  for (const signalfd_siginfo& info : signals_->read_pending()) {
+    child_changed |= info.ssi_signo == SIGCHLD;
+    handle_signal(info);
+  }
+  // Every exit queues a SIGCHLD (blocked, never ignored), though several merge into one.
+  if (child_changed) reap_children();
 }
 
 void Init::handle_signal(const signalfd_siginfo& info) {
@@ -276,6 +280,7 @@ void Init::begin_stop(int signo) {
     if (launcher_exited_) {  // Waiting for a pid file: stop waiting, wait for the leftovers.
       stop_waiting_for_pid_file();
       set_phase(Phase::kCleaningUp);
+      reap_children();  // Perhaps nothing is left to wait for.
     }
   } else {
     forward(signo);

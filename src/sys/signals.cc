@@ -69,6 +69,8 @@ std::vector<signalfd_siginfo> SignalFd::read_pending() const {
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;  // EAGAIN: nothing more pending.
     pending.insert(pending.end(), batch, batch + got / static_cast<ssize_t>(sizeof batch[0]));
+    // A short read emptied the queue; anything newer wakes epoll again (level-triggered).
+    if (got < static_cast<ssize_t>(sizeof batch)) break;
   }
   return pending;
 }

@@ -154,11 +154,11 @@ void Init::handle_signals() {
 void Init::handle_signal(const signalfd_siginfo& info) {
   int signo = static_cast<int>(info.ssi_signo);
   if (signo == SIGCHLD) return;
-  spdlog::debug("received {} from pid {} while {}", signal_name(signo), info.ssi_pid,
+  spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, info.ssi_pid,
                 phase_name(phase_));
   if (terminal_ && reached_command_directly(signo, info.ssi_code == SI_KERNEL,
                                             terminal_->foreground(), command_group())) {
-    spdlog::debug("not forwarding {}: the terminal sent it to COMMAND too", signal_name(signo));
+    spdlog::debug("not forwarding {}: the terminal sent it to COMMAND too", SignalLabel{signo});
     return;
   }
   // Continued by the shell's `fg`: the terminal came back to tend's group, pass it on first.
@@ -168,14 +168,14 @@ void Init::handle_signal(const signalfd_siginfo& info) {
   }
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
-    spdlog::info("dropped {} as asked by --rewrite", signal_name(signo));
+    spdlog::info("dropped {} as asked by --rewrite", SignalLabel{signo});
   } else if (action.begins_stop) {
     request_stop(action.forward);
   } else if (phase_ == Phase::kRunning || phase_ == Phase::kStopping ||
              phase_ == Phase::kStarting) {
     forward(action.forward);
   } else {
-    spdlog::debug("not forwarding {}: no main process while {}", signal_name(signo),
+    spdlog::debug("not forwarding {}: no main process while {}", SignalLabel{signo},
                   phase_name(phase_));
   }
 }
@@ -242,7 +242,7 @@ void Init::forward(int signo) {
     target = options_.single_child ? command_pid_ : -command_pid_;
   }
   if (send_signal(target, signo)) {
-    spdlog::info("forwarded {} to {} {}", signal_name(signo), target < 0 ? "process group" : "pid",
+    spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, target < 0 ? "process group" : "pid",
                  target < 0 ? -target : target);
   }
 }
@@ -258,7 +258,7 @@ void Init::request_stop(int signo) {
   }
   bool delaying = timers_.is_armed(TimerId::kStopDelay);
   if (phase_ == Phase::kRunning && options_.stop_delay > Millis(0) && !delaying) {
-    spdlog::info("got {}, forwarding it in {}", signal_name(signo),
+    spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
                  format_duration(options_.stop_delay));
     pending_stop_signal_ = signo;
     timers_.arm(TimerId::kStopDelay, Clock::now() + options_.stop_delay);

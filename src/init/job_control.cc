@@ -13,7 +13,7 @@ namespace tend {
 /// background). Under a shell, tend stops too, so that the shell sees its job stopped and
 /// `fg`/`bg` work; as session leader (a container) nobody could resume it, so tend does.
 void Init::handle_command_stopped(int stop_signal) {
-  spdlog::info("COMMAND (pid {}) stopped by {}", command_pid_, signal_name(stop_signal));
+  spdlog::info("COMMAND (pid {}) stopped by {}", command_pid_, SignalLabel{stop_signal});
   if (getsid(0) == getpid() || !stop_self(stop_signal)) resume_command();
 }
 

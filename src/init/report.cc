@@ -28,7 +28,7 @@ TendExit usage_failure(std::string_view what) {
 bool send_signal(pid_t target, int signo) {
   if (kill(target, signo) == 0) return true;
   if (errno != ESRCH) {
-    spdlog::warn("cannot send {} to {}: {}", signal_name(signo), target, std::strerror(errno));
+    spdlog::warn("cannot send {} to {}: {}", SignalLabel{signo}, target, std::strerror(errno));
   }
   return false;
 }

@@ -94,7 +94,7 @@ TendExit Init::run() {
 
 /// Setup may fail: each failure here is an error message and exit 125, before COMMAND exists.
 std::optional<TendExit> Init::set_up() {
-  take_over_signals();
+  take_over_signals(inherited_.signals);
   signals_ = SignalFd::open();
   if (!signals_) return system_failure("cannot create signalfd");
   loop_ = EventLoop::create();

@@ -31,25 +31,28 @@ InheritedSignals InheritedSignals::capture() {
 }
 
 void InheritedSignals::restore() const {
+  // tend never installs a handler, so every other signal is at its default already.
   struct sigaction action {};
   sigemptyset(&action.sa_mask);
+  action.sa_handler = SIG_IGN;
   for (int signo = 1; signo <= kLastSignal; ++signo) {
-    if (!is_catchable(signo)) continue;
-    action.sa_handler = sigismember(&ignored, signo) == 1 ? SIG_IGN : SIG_DFL;
-    sigaction(signo, &action, nullptr);
+    if (sigismember(&ignored, signo) == 1) sigaction(signo, &action, nullptr);
   }
   sigprocmask(SIG_SETMASK, &mask, nullptr);
 }
 
-void take_over_signals() {
+void take_over_signals(const InheritedSignals& inherited) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
+  // exec reset every handler, so only the ignored signals differ from their default.
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
   sigemptyset(&action.sa_mask);
   for (int signo = 1; signo <= kLastSignal; ++signo) {
-    if (is_catchable(signo)) sigaction(signo, &action, nullptr);  // EINVAL for glibc's own: fine.
+    if (is_catchable(signo) && sigismember(&inherited.ignored, signo) == 1) {
+      sigaction(signo, &action, nullptr);
+    }
   }
 }
 

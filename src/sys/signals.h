@@ -24,9 +24,9 @@ struct InheritedSignals {
   void restore() const;
 };
 
-/// Sets every catchable signal to its default action and blocks it, so that all of them
-/// (SIGCHLD included, even if inherited as ignored) queue up for a SignalFd.
-void take_over_signals();
+/// Blocks every signal and puts the inherited ignored ones back to their default action, so that
+/// all of them (SIGCHLD included, even if inherited as ignored) queue up for a SignalFd.
+void take_over_signals(const InheritedSignals& inherited);
 
 /// signalfd over every catchable signal: tend's only way of receiving signals.
 class SignalFd {

@@ -74,6 +74,7 @@ class Init {
 
   // Runs of COMMAND (runs.cc).
   std::optional<TendExit> start_run();
+  std::optional<TendExit> fail_start(TendExit exit);
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
   void adopt_main_process(pid_t pid, const char* how);

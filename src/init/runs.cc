@@ -27,6 +27,14 @@ void create_ready_file(const std::string& path) {
   if (!fd.is_open()) spdlog::warn("cannot create ready file '{}': {}", path, std::strerror(errno));
 }
 
+/// Reports why COMMAND could not be started and says what tend's exit would be.
+TendExit report_spawn_failure(const SpawnResult& result, const std::string& command) {
+  errno = result.error;
+  if (result.stage != SpawnStage::kExec) return system_failure("cannot start COMMAND");
+  report_error(fmt::format("cannot run '{}': {}", command, std::strerror(result.error)));
+  return {exit_code_for_exec_error(result.error), 0};
+}
+
 }  // namespace
 
 /// Starts one run. On the first run a failure to start is tend's exit; on a restart it counts as
@@ -36,6 +44,7 @@ std::optional<TendExit> Init::start_run() {
   main_group_ = 0;
   run_failed_ = setup_failed_ = is_ready_ = escalated_ = launcher_exited_ = false;
   watchdog_ = options_.watchdog;
+  run_started_ = Clock::now();
   set_phase(Phase::kStarting);
 
   CommandEnvironment settings{notify_->address(), listen_fds_, options_.watchdog,
@@ -55,33 +64,33 @@ std::optional<TendExit> Init::start_run() {
   Pipe ready;
   if (options_.ready_fd) {
     ready = make_pipe();
-    if (!ready.read_end.is_open()) return system_failure("cannot create the ready pipe");
+    if (!ready.read_end.is_open())
+      return fail_start(system_failure("cannot create the ready pipe"));
     request.ready_fd = *options_.ready_fd;
     request.ready_fd_source = ready.write_end.get();
   }
 
   SpawnResult result = spawn(request);
   command_pid_ = result.pid;
-  run_started_ = Clock::now();
   if (!result.ok()) {
     if (result.pid > 0) waitpid(result.pid, nullptr, 0);
-    errno = result.error;
-    TendExit exit = result.stage != SpawnStage::kExec
-                        ? system_failure("cannot start COMMAND")
-                        : (report_error(fmt::format("cannot run '{}': {}", options_.command[0],
-                                                    std::strerror(result.error))),
-                           TendExit{exit_code_for_exec_error(result.error), 0});
-    if (restarts_.restarts() == 0) return exit;
-    last_status_ = {false, exit.code};
-    run_failed_ = true;
-    finish_run();
-    return std::nullopt;
+    return fail_start(report_spawn_failure(result, options_.command[0]));
   }
   if (ready.read_end.is_open()) {
     ready_pipe_ = std::move(ready.read_end);
     loop_->watch(ready_pipe_.get(), [this] { handle_ready_fd(); });
   }
   if (options_.pidfile.empty()) adopt_main_process(command_pid_, "started");
+  return std::nullopt;
+}
+
+/// A run that could not start: on the first run that is tend's exit; on a restart it is a
+/// failed run, and the restart policy decides what follows (never a run left without a process).
+std::optional<TendExit> Init::fail_start(TendExit exit) {
+  if (restarts_.restarts() == 0) return exit;
+  last_status_ = {false, exit.code};
+  run_failed_ = true;
+  finish_run();
   return std::nullopt;
 }
 

@@ -22,6 +22,7 @@ class SignalRewrites {
   SignalRewrites();
   void set(int from, int to) { to_[from] = to; }
   int apply(int signo) const { return signo > 0 && signo <= kMaxSignal ? to_[signo] : signo; }
+  bool operator==(const SignalRewrites&) const = default;
 
  private:
   std::array<int, kMaxSignal + 1> to_{};
@@ -32,6 +33,7 @@ struct RestartPolicy {
   enum class Mode { kNo, kOnFailure, kAlways };
   Mode mode = Mode::kNo;
   std::optional<int> max_restarts;  ///< on-failure:MAX; none means no cap.
+  bool operator==(const RestartPolicy&) const = default;
 };
 
 /// Parses "no", "on-failure", "on-failure:MAX" or "always"; nullopt when malformed.
@@ -67,6 +69,7 @@ struct Options {
     return ready_fd || !ready_file.empty() || ready_timeout || watchdog;
   }
   bool restarts() const { return restart.mode != RestartPolicy::Mode::kNo; }
+  bool operator==(const Options&) const = default;
 };
 
 /// Either Options to run with, or an exit code and text to print (help, version, an error).

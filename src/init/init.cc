@@ -61,9 +61,7 @@ const char* phase_name(Phase phase) {
 }
 
 Inheritance Inheritance::capture() {
-  Inheritance inherited{InheritedSignals::capture(), open_fds(), getppid(), current_environment()};
-  std::erase_if(inherited.fds, [](int fd) { return fd <= 2; });
-  return inherited;
+  return {InheritedSignals::capture(), getppid(), current_environment()};
 }
 
 Init::Init(const Options& options, const Inheritance& inherited)
@@ -137,7 +135,7 @@ std::optional<TendExit> Init::set_up_supervision() {
 /// COMMAND has its copies now: tend drops inherited descriptors and leaves the working
 /// directory, so that it pins no file and keeps no mount busy. Not when it restarts COMMAND.
 void Init::release_what_command_inherited() {
-  close_fds(inherited_.fds);
+  close_inherited_fds();
   if (chdir("/") != 0) spdlog::warn("cannot change directory to /: {}", std::strerror(errno));
 }
 

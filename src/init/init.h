@@ -36,7 +36,6 @@ const char* phase_name(Phase phase);
 /// What tend was started with, captured before tend changes anything.
 struct Inheritance {
   InheritedSignals signals;
-  std::vector<int> fds;  ///< Open descriptors above 2.
   pid_t parent;
   std::vector<std::string> env;
 

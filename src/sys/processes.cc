@@ -95,27 +95,22 @@ bool is_descendant(pid_t pid, pid_t root) {
   return false;
 }
 
-std::vector<int> open_fds() {
-  std::vector<int> fds;
-  bool listed = for_each_entry("/proc/self/fd", [&](int fd, const char*) { fds.push_back(fd); });
-  if (listed) {
-    // The directory stream had an fd of its own while we read it; it is closed now.
-    std::erase_if(fds, [](int fd) { return fcntl(fd, F_GETFD) < 0; });
-    return fds;
+void close_inherited_fds() {
+  // Every fd tend opens is close-on-exec from birth, and none that survived the exec into tend
+  // is: the flag tells the two apart, with no list kept from start-up.
+  auto close_if_inherited = [](int fd) {
+    int flags = fcntl(fd, F_GETFD);
+    if (fd > 2 && flags >= 0 && (flags & FD_CLOEXEC) == 0) ::close(fd);
+  };
+  if (for_each_entry("/proc/self/fd", [&](int fd, const char*) { close_if_inherited(fd); })) {
+    return;
   }
   struct rlimit limit {};
   getrlimit(RLIMIT_NOFILE, &limit);
   int highest = limit.rlim_cur > 65536 || limit.rlim_cur == RLIM_INFINITY
                     ? 65536
                     : static_cast<int>(limit.rlim_cur);
-  for (int fd = 0; fd < highest; ++fd) {
-    if (fcntl(fd, F_GETFD) >= 0) fds.push_back(fd);
-  }
-  return fds;
-}
-
-void close_fds(const std::vector<int>& fds) {
-  for (int fd : fds) ::close(fd);
+  for (int fd = 3; fd < highest; ++fd) close_if_inherited(fd);
 }
 
 }  // namespace tend

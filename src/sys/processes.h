@@ -15,10 +15,8 @@ std::optional<std::vector<pid_t>> live_descendants(pid_t root);
 /// Whether `pid` is a live process below `root` (walking its parents through /proc).
 bool is_descendant(pid_t pid, pid_t root);
 
-/// Descriptors open in this process now, as listed by /proc/self/fd (or found by probing).
-std::vector<int> open_fds();
-
-/// Closes every descriptor in `fds`.
-void close_fds(const std::vector<int>& fds);
+/// Closes every descriptor above 2 that is not close-on-exec: those tend inherited, since all of
+/// its own are close-on-exec. Found through /proc/self/fd, or by probing when /proc is missing.
+void close_inherited_fds();
 
 }  // namespace tend

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Starting COMMAND: fork, set the child up, exec, and report an exec failure through a pipe.
+// Starting COMMAND: clone with tend's memory shared, set the child up, exec; a failure comes back
+// through that shared memory.
 #include "sys/spawn.h"
 
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -56,16 +59,24 @@ bool hand_over_fd(int source, int target) {
   return dup2(source, target) == target;  // dup2 leaves the new fd without close-on-exec.
 }
 
-/// Runs in the child: no allocation, no logging, no exceptions, never returns.
-[[noreturn]] void become_command(const SpawnRequest& request, char* const* argv, char* const* envp,
-                                 char* const* pid_slots, int report_fd) {
-  auto fail = [report_fd](SpawnStage stage) {
-    ChildFailure failure{static_cast<int>(stage), errno};
-    ssize_t ignored = write(report_fd, &failure, sizeof failure);
-    (void)ignored;
+/// What the child needs, and where it leaves a failure for the parent to read.
+struct ChildContext {
+  const SpawnRequest* request;
+  char* const* argv;
+  char* const* envp;
+  char* const* pid_slots;
+  ChildFailure failure;
+};
+
+/// Runs in the child, on its own stack in tend's memory while tend sleeps: no allocation, no
+/// logging, no exceptions, never returns. A failure is left in the context for the parent.
+[[noreturn]] void become_command(ChildContext& context) {
+  const SpawnRequest& request = *context.request;
+  auto fail = [&context](SpawnStage stage) {
+    context.failure = {static_cast<int>(stage), errno};
     _exit(127);
   };
-  for (char* const* slot = pid_slots; *slot != nullptr; ++slot) write_pid(*slot, getpid());
+  for (char* const* slot = context.pid_slots; *slot != nullptr; ++slot) write_pid(*slot, getpid());
   if (request.new_process_group && setpgid(0, 0) != 0) fail(SpawnStage::kSetup);
   // tend checks this again from its side; a failure here must not stop COMMAND.
   if (request.foreground_tty >= 0) tcsetpgrp(request.foreground_tty, getpgrp());
@@ -77,10 +88,33 @@ bool hand_over_fd(int source, int target) {
   }
   if (request.account != nullptr && !drop_privileges(*request.account)) fail(SpawnStage::kSetup);
   request.signals->restore();
-  execvpe(argv[0], argv, envp);
+  execvpe(context.argv[0], context.argv, context.envp);
   fail(SpawnStage::kExec);
   _exit(127);
 }
+
+int run_child(void* context) { become_command(*static_cast<ChildContext*>(context)); }
+
+/// The child's stack: anonymous memory, unmapped once the child has exec'd or died. Its size
+/// covers execvpe's own needs (a copy of argv for a script, a PATH buffer) beyond our frames.
+class ChildStack {
+ public:
+  explicit ChildStack(size_t argc)
+      : size_((argc + 8) * sizeof(char*) + 64 * 1024 + 8 * 1024),
+        base_(mmap(nullptr, size_, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0)) {}
+  ChildStack(const ChildStack&) = delete;
+  ChildStack& operator=(const ChildStack&) = delete;
+  ~ChildStack() {
+    if (ok()) munmap(base_, size_);
+  }
+  bool ok() const { return base_ != MAP_FAILED; }
+  void* top() const { return static_cast<char*>(base_) + size_; }  // Stacks grow down.
+
+ private:
+  size_t size_;
+  void* base_;
+};
 
 std::vector<char*> pointers_to(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
@@ -108,24 +142,16 @@ SpawnResult spawn(const SpawnRequest& request) {
   for (size_t i : pid_indexes) pid_slots.push_back(envp[i]);
   pid_slots.push_back(nullptr);
 
-  Pipe report = make_pipe();
-  if (!report.read_end.is_open()) return {-1, errno, SpawnStage::kFork};
-  pid_t pid = fork();
+  ChildStack stack(args.size());
+  if (!stack.ok()) return {-1, errno, SpawnStage::kFork};
+  // Like vfork (and posix_spawn): the child borrows tend's memory instead of copying it, and tend
+  // sleeps until the child has exec'd or died, so the child's setpgid is done when tend goes on
+  // and a failure is in `context` already. No page tables to copy, no pipe to report through.
+  ChildContext context{&request, argv.data(), envp.data(), pid_slots.data(), {}};
+  pid_t pid = clone(run_child, stack.top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &context);
   if (pid < 0) return {-1, errno, SpawnStage::kFork};
-  if (pid == 0) {
-    become_command(request, argv.data(), envp.data(), pid_slots.data(), report.write_end.get());
-  }
-
-  // Also set the group from this side, so that it exists before tend forwards a signal to it.
-  if (request.new_process_group) setpgid(pid, pid);
-  report.write_end.reset();
-  ChildFailure failure{};
-  ssize_t got;
-  do {
-    got = read(report.read_end.get(), &failure, sizeof failure);
-  } while (got < 0 && errno == EINTR);
-  if (got != static_cast<ssize_t>(sizeof failure)) return {pid, 0, SpawnStage::kExec};
-  return {pid, failure.error, static_cast<SpawnStage>(failure.stage)};
+  if (context.failure.error == 0) return {pid, 0, SpawnStage::kExec};
+  return {pid, context.failure.error, static_cast<SpawnStage>(context.failure.stage)};
 }
 
 }  // namespace tend

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Starting COMMAND: fork, set the child up, exec, and report an exec failure through a pipe.
+// Starting COMMAND: a vfork-like clone that sets the child up and execs, and what went wrong.
 #pragma once
 
 #include <sys/types.h>
@@ -37,7 +37,7 @@ struct SpawnResult {
   bool ok() const { return error == 0; }
 };
 
-/// Forks and execs the request; waits only until the exec succeeded or failed.
+/// Starts the request as a new process; returns once the exec succeeded or failed.
 SpawnResult spawn(const SpawnRequest& request);
 
 }  // namespace tend

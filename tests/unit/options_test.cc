@@ -66,6 +66,28 @@ TEST(ParseOptions, Defaults) {
   EXPECT_EQ(outcome.options->rewrites.apply(SIGTERM), SIGTERM);
 }
 
+// Without options or TEND_* variables tend skips CLI11; an unrelated TEND_* variable makes it
+// parse with CLI11, and both ways must give the same Options.
+TEST(ParseOptions, NothingToParseGivesWhatCli11Gives) {
+  for (auto args : {std::vector<const char*>{"--", "sleep", "1"},
+                    {"sleep", "-v"},
+                    {"--", "-x"},
+                    {"", "a"},
+                    {"-"}}) {
+    ParseOutcome quick = parse(args);
+    ASSERT_TRUE(quick.options) << args[0];
+    ScopedEnv unrelated("TEND_UNRELATED", "1");
+    ParseOutcome parsed = parse(args);
+    ASSERT_TRUE(parsed.options) << args[0] << ": " << parsed.message;
+    EXPECT_EQ(*quick.options, *parsed.options) << args[0];
+  }
+  Options expected;
+  expected.command = words({"sleep", "1"});
+  EXPECT_EQ(*parse({"--", "sleep", "1"}).options, expected);
+  EXPECT_FALSE(parse({"--"}).options);
+  EXPECT_FALSE(parse({}).options);
+}
+
 TEST(ParseOptions, EveryOption) {
   ParseOutcome outcome = parse({"-vv", "-c", "-t", "1.5s", "-r", "TERM:QUIT", "--rewrite=usr1:0",
                                 "-e", "143", "--success-exit", "3", "-p", "HUP", "--no-tty", "x"});

@@ -3,7 +3,7 @@
 # Installs the Debian 12 packages tend's build and tests need, if any is missing (run as root).
 set -euo pipefail
 packages=(build-essential cmake git libcli11-dev libspdlog-dev libfmt-dev libgtest-dev
-          clang-format util-linux procps mandoc lintian systemd "$@")
+          clang-format lld util-linux procps mandoc lintian systemd "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

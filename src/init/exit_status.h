@@ -4,6 +4,9 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace tend {
 
@@ -22,7 +25,8 @@ struct ChildStatus {
   static ChildStatus from_wait_status(int status);
   /// The shell's view: the exit code, or 128 + signal.
   int shell_code() const { return signaled ? 128 + value : value; }
-  /// "exit code 3" or "signal SIGTERM".
+  /// "exit code 3" or "signal SIGTERM"; logging it as `{}` builds the text only when the line
+  /// is written, so the debug line for every reaped orphan costs nothing when it is not.
   std::string describe() const;
 };
 
@@ -39,3 +43,11 @@ TendExit decide_exit(ChildStatus status, bool is_pid1, const std::set<int>& succ
 int exit_code_for_exec_error(int error);
 
 }  // namespace tend
+
+template <>
+struct fmt::formatter<tend::ChildStatus> : fmt::formatter<std::string_view> {
+  template <typename Context>
+  auto format(const tend::ChildStatus& status, Context& context) const {
+    return fmt::formatter<std::string_view>::format(status.describe(), context);
+  }
+};

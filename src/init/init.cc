@@ -223,7 +223,7 @@ void Init::reap_children() {
     } else if (pid > 0 && pid == command_pid_ && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
     } else if (pid > 0) {
-      spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status).describe());
+      spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
     } else if (pid < 0 && errno == EINTR) {
       continue;
     } else {

@@ -24,6 +24,11 @@ TEST(ChildStatus, DecodesWaitStatus) {
   EXPECT_EQ(ChildStatus::from_wait_status(SIGSEGV | 0x80).value, SIGSEGV);  // core dumped
 }
 
+TEST(ChildStatus, FormatsAsItsDescription) {
+  EXPECT_EQ(fmt::format("({})", ChildStatus{false, 3}), "(exit code 3)");
+  EXPECT_EQ(fmt::format("({})", ChildStatus{true, SIGKILL}), "(signal SIGKILL)");
+}
+
 TEST(DecideExit, ExitCodePassesThrough) {
   TendExit exit = decide_exit({false, 42}, false, {});
   EXPECT_EQ(exit.code, 42);

@@ -39,7 +39,9 @@ void EventLoop::unwatch(int fd) {
 
 void EventLoop::wait_once(std::optional<TimePoint> deadline) {
   epoll_event events[8];
-  int ready = epoll_wait(epoll_.get(), events, 8, timeout_millis(deadline, Clock::now()));
+  // No deadline (the common case): back to sleep after a forwarded signal without a clock read.
+  int timeout = deadline ? timeout_millis(deadline, Clock::now()) : -1;
+  int ready = epoll_wait(epoll_.get(), events, 8, timeout);
   // EINTR cannot come from tend's own signals (all blocked); a debugger attaching can cause it.
   for (int i = 0; i < ready; ++i) {
     auto handler = handlers_.find(events[i].data.fd);

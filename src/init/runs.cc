@@ -108,15 +108,14 @@ void Init::handle_launcher_exit(ChildStatus status) {
 
 void Init::adopt_pid_file() {
   if (phase_ != Phase::kStarting || !launcher_exited_) return;
-  bool exists = false;
-  std::optional<pid_t> pid = read_pid_file(options_.pidfile, exists);
+  bool malformed = false;
+  std::optional<pid_t> pid = read_pid_file(options_.pidfile, malformed);
   if (pid && !is_descendant(*pid, getpid())) {
     return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
                                          *pid, options_.pidfile));
   }
   if (pid) return adopt_main_process(*pid, "read from the pid file");
-  struct stat file {};
-  if (exists && stat(options_.pidfile.c_str(), &file) == 0 && file.st_size > 0) {
+  if (malformed) {
     return fail_setup_of_run(fmt::format("pid file '{}' holds no valid pid", options_.pidfile));
   }
   // Not written yet (or still empty): sleep until its directory changes, or the timeout.

@@ -27,14 +27,16 @@ std::optional<pid_t> parse_pid(std::string_view text) {
   return pid;
 }
 
-std::optional<pid_t> read_pid_file(const std::string& path, bool& exists) {
+std::optional<pid_t> read_pid_file(const std::string& path, bool& malformed) {
+  malformed = false;
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  exists = fd.is_open();
-  if (!exists) return std::nullopt;
+  if (!fd.is_open()) return std::nullopt;
   char text[64];
   ssize_t got = read(fd.get(), text, sizeof text);
   if (got <= 0) return std::nullopt;
-  return parse_pid(std::string_view(text, static_cast<size_t>(got)));
+  std::optional<pid_t> pid = parse_pid(std::string_view(text, static_cast<size_t>(got)));
+  malformed = !pid;
+  return pid;
 }
 
 std::optional<PidFileWatch> PidFileWatch::start(const std::string& path) {

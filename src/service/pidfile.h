@@ -15,8 +15,10 @@ namespace tend {
 /// The pid in a pid file's text: digits, optionally surrounded by white space; nullopt otherwise.
 std::optional<pid_t> parse_pid(std::string_view text);
 
-/// Reads the pid file; nullopt when it is missing, empty or malformed (`exists` tells which).
-std::optional<pid_t> read_pid_file(const std::string& path, bool& exists);
+/// Reads the pid file once; nullopt when it is missing, empty or malformed, and then `malformed`
+/// says whether what was read is text that is not a pid. One read decides: a check of the size
+/// after it would race with the daemon's write.
+std::optional<pid_t> read_pid_file(const std::string& path, bool& malformed);
 
 /// inotify on the pid file's directory, so tend sleeps until the file may have been written.
 class PidFileWatch {

@@ -46,65 +46,16 @@
 #include <string_view>
 #include <vector>
 
+#include "helper_io.h"
+
 namespace tend {
 namespace {
 
+using namespace helper;  // NOLINT(google-build-using-namespace): the helper toolbox.
+
 constexpr int kLastSignal = 64;
 
-std::string g_tag;    // Prefix of every line, with its trailing space.
 int g_ready_fd = -1;  // Write end a waiting parent holds the read end of (see `child`).
-
-[[noreturn]] void fail(const char* format, ...) {
-  char text[512];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(text, sizeof text, format, args);
-  va_end(args);
-  std::string line = "tend_probe: " + std::string(text) + "\n";
-  ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
-  _exit(99);
-}
-
-/// Writes one whole line with a single write(2), so that lines of several processes never mix.
-void emit(const char* format, ...) {
-  char text[4096];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(text, sizeof text, format, args);
-  va_end(args);
-  std::string line = g_tag + text + "\n";
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t wrote = write(STDOUT_FILENO, line.data() + done, line.size() - done);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) _exit(98);  // Nobody listens any more.
-    done += static_cast<size_t>(wrote);
-  }
-}
-
-/// Signal number from "TERM", "SIGTERM", "RTMIN+3" or "15".
-int parse_signal(std::string_view text) {
-  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit)) {
-    return std::atoi(std::string(text).c_str());
-  }
-  if (text.substr(0, 3) == "SIG") text.remove_prefix(3);
-  if (text.substr(0, 6) == "RTMIN+")
-    return SIGRTMIN + std::atoi(std::string(text.substr(6)).c_str());
-  if (text == "RTMIN") return SIGRTMIN;
-  if (text == "RTMAX") return SIGRTMAX;
-  for (int signo = 1; signo < SIGRTMIN; ++signo) {
-    const char* name = sigabbrev_np(signo);
-    if (name != nullptr && text == name) return signo;
-  }
-  fail("unknown signal '%.*s'", static_cast<int>(text.size()), text.data());
-}
-
-std::string signal_label(int signo) {
-  const char* name = signo < SIGRTMIN ? sigabbrev_np(signo) : nullptr;
-  if (name != nullptr) return name;
-  return "RTMIN+" + std::to_string(signo - SIGRTMIN);
-}
 
 std::vector<int> parse_signal_list(std::string_view text) {
   std::vector<int> signals;
@@ -116,30 +67,6 @@ std::vector<int> parse_signal_list(std::string_view text) {
     text.remove_prefix(comma + 1);
   }
   return signals;
-}
-
-int parse_number(const char* text) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0') fail("not a number: '%s'", text);
-  return static_cast<int>(value);
-}
-
-std::string status_field(const char* name) {
-  FILE* status = std::fopen("/proc/self/status", "re");
-  if (status == nullptr) fail("cannot open /proc/self/status: %s", std::strerror(errno));
-  char line[512];
-  std::string value;
-  size_t length = std::strlen(name);
-  while (std::fgets(line, sizeof line, status) != nullptr) {
-    if (std::strncmp(line, name, length) == 0 && line[length] == ':') {
-      value = line + length + 1;
-      value.erase(0, value.find_first_not_of(" \t"));
-      value.erase(value.find_last_not_of(" \t\n") + 1);
-    }
-  }
-  std::fclose(status);
-  return value;
 }
 
 std::string open_fds() {
@@ -212,26 +139,6 @@ void print_signals(int until) {
       }
     }
   }
-}
-
-void set_disposition(int signo, void (*handler)(int)) {
-  struct sigaction action {};
-  action.sa_handler = handler;
-  sigemptyset(&action.sa_mask);
-  if (sigaction(signo, &action, nullptr) != 0)
-    fail("sigaction %d: %s", signo, std::strerror(errno));
-}
-
-[[noreturn]] void kill_self(int signo) {
-  struct rlimit no_core {};
-  setrlimit(RLIMIT_CORE, &no_core);
-  if (signo != SIGKILL && signo != SIGSTOP) set_disposition(signo, SIG_DFL);
-  sigset_t only;
-  sigemptyset(&only);
-  sigaddset(&only, signo);
-  sigprocmask(SIG_UNBLOCK, &only, nullptr);
-  kill(getpid(), signo);
-  fail("still alive after kill(self, %d)", signo);
 }
 
 /// The zombies exist all at once: their parent exits only after forking the last one.
@@ -396,6 +303,7 @@ void run(int argc, char** argv, int start, int end) {
 }  // namespace tend
 
 int main(int argc, char** argv) {
+  tend::helper::set_program_name("tend_probe");
   tend::run(argc, argv, 1, argc);
   return 0;
 }

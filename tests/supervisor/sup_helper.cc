@@ -65,89 +65,16 @@
 #include <string_view>
 #include <utility>
 
+#include "helper_io.h"
+
 namespace {
 
-std::string g_tag;       // Prefix of every line, with its trailing space.
+using namespace tend::helper;  // NOLINT(google-build-using-namespace): the helper toolbox.
+
 int g_ready_fd = -1;     // Held open until `ready`; a parent in `child` waits for its close.
 int g_launcher_fd = -1;  // Held open until the daemon releases its launcher.
 pid_t g_last_child = -1;
 long g_count = -1;
-
-[[noreturn]] void fail(const char* format, ...) {
-  char text[512];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(text, sizeof text, format, args);
-  va_end(args);
-  std::string line = "tend_sup_helper: " + std::string(text) + "\n";
-  ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
-  _exit(99);
-}
-
-void emit(const char* format, ...) {
-  char text[4096];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(text, sizeof text, format, args);
-  va_end(args);
-  std::string line = g_tag + text + "\n";
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t wrote = write(STDOUT_FILENO, line.data() + done, line.size() - done);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) _exit(98);  // Nobody listens any more.
-    done += static_cast<size_t>(wrote);
-  }
-}
-
-long long now_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec;
-}
-
-int parse_number(const char* text) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0') fail("not a number: '%s'", text);
-  return static_cast<int>(value);
-}
-
-int parse_signal(std::string_view text) {
-  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit)) {
-    return std::atoi(std::string(text).c_str());
-  }
-  if (text.substr(0, 3) == "SIG") text.remove_prefix(3);
-  for (int signo = 1; signo < SIGRTMIN; ++signo) {
-    const char* name = sigabbrev_np(signo);
-    if (name != nullptr && text == name) return signo;
-  }
-  fail("unknown signal '%.*s'", static_cast<int>(text.size()), text.data());
-}
-
-void sleep_ms(int ms) {
-  timespec left{ms / 1000, (ms % 1000) * 1'000'000L};
-  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
-  }
-}
-
-std::string status_field(const char* name) {
-  FILE* status = std::fopen("/proc/self/status", "re");
-  if (status == nullptr) fail("cannot open /proc/self/status: %s", std::strerror(errno));
-  char line[1024];
-  std::string value = "?";
-  size_t length = std::strlen(name);
-  while (std::fgets(line, sizeof line, status) != nullptr) {
-    if (std::strncmp(line, name, length) == 0 && line[length] == ':') {
-      value = line + length + 1;
-      value.erase(0, value.find_first_not_of(" \t"));
-      value.erase(value.find_last_not_of(" \t\n") + 1);
-    }
-  }
-  std::fclose(status);
-  return value;
-}
 
 void report_ids() {
   emit("uid %s", status_field("Uid").c_str());
@@ -306,25 +233,9 @@ void print_signals_until(int until) {
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-void set_disposition(int signo, void (*handler)(int)) {
-  struct sigaction action {};
-  action.sa_handler = handler;
-  sigemptyset(&action.sa_mask);
-  if (sigaction(signo, &action, nullptr) != 0)
-    fail("sigaction %d: %s", signo, std::strerror(errno));
-}
-
-[[noreturn]] void kill_self(int signo) {
+[[noreturn]] void report_and_kill_self(int signo) {
   emit("kill-self %d t=%lld", signo, now_ns());
-  struct rlimit no_core {};
-  setrlimit(RLIMIT_CORE, &no_core);
-  if (signo != SIGKILL && signo != SIGSTOP) set_disposition(signo, SIG_DFL);
-  sigset_t only;
-  sigemptyset(&only);
-  sigaddset(&only, signo);
-  sigprocmask(SIG_UNBLOCK, &only, nullptr);
-  kill(getpid(), signo);
-  fail("still alive after kill(self, %d)", signo);
+  kill_self(signo);
 }
 
 void release_launcher() {
@@ -452,7 +363,7 @@ void run(char** argv, int start, int end) {
       emit("exit %d t=%lld", code, now_ns());
       _exit(code);
     } else if (word == "kill-self") {
-      kill_self(parse_signal(next()));
+      report_and_kill_self(parse_signal(next()));
     } else if (word == "sleep") {
       for (;;) pause();
     } else if (word == "sleep-ms") {
@@ -527,6 +438,7 @@ void run(char** argv, int start, int end) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  set_program_name("tend_sup_helper");
   run(argv, 1, argc);
   return 0;
 }

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// What the COMMAND helpers of the whole-program tests share; see helper_io.h.
+#include "helper_io.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace tend::helper {
+namespace {
+
+const char* g_program_name = "tend_helper";
+
+}  // namespace
+
+std::string g_tag;
+
+void set_program_name(const char* name) { g_program_name = name; }
+
+void fail(const char* format, ...) {
+  char text[512];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  std::string line = std::string(g_program_name) + ": " + text + "\n";
+  ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+  (void)ignored;
+  _exit(99);
+}
+
+void emit(const char* format, ...) {
+  char text[4096];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  std::string line = g_tag + text + "\n";
+  size_t done = 0;
+  while (done < line.size()) {
+    ssize_t wrote = write(STDOUT_FILENO, line.data() + done, line.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) _exit(98);  // Nobody listens any more.
+    done += static_cast<size_t>(wrote);
+  }
+}
+
+int parse_number(const char* text) {
+  char* end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  if (end == text || *end != '\0') fail("not a number: '%s'", text);
+  return static_cast<int>(value);
+}
+
+int parse_signal(std::string_view text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit)) {
+    return std::atoi(std::string(text).c_str());
+  }
+  if (text.substr(0, 3) == "SIG") text.remove_prefix(3);
+  if (text.substr(0, 6) == "RTMIN+") {
+    return SIGRTMIN + std::atoi(std::string(text.substr(6)).c_str());
+  }
+  if (text == "RTMIN") return SIGRTMIN;
+  if (text == "RTMAX") return SIGRTMAX;
+  for (int signo = 1; signo < SIGRTMIN; ++signo) {
+    const char* name = sigabbrev_np(signo);
+    if (name != nullptr && text == name) return signo;
+  }
+  fail("unknown signal '%.*s'", static_cast<int>(text.size()), text.data());
+}
+
+std::string signal_label(int signo) {
+  const char* name = signo < SIGRTMIN ? sigabbrev_np(signo) : nullptr;
+  if (name != nullptr) return name;
+  return "RTMIN+" + std::to_string(signo - SIGRTMIN);
+}
+
+std::string status_field(const char* name) {
+  FILE* status = std::fopen("/proc/self/status", "re");
+  if (status == nullptr) fail("cannot open /proc/self/status: %s", std::strerror(errno));
+  char line[1024];
+  std::string value;
+  size_t length = std::strlen(name);
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::strncmp(line, name, length) == 0 && line[length] == ':') {
+      value = line + length + 1;
+      value.erase(0, value.find_first_not_of(" \t"));
+      value.erase(value.find_last_not_of(" \t\n") + 1);
+    }
+  }
+  std::fclose(status);
+  return value;
+}
+
+long long now_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec;
+}
+
+void sleep_ms(int ms) {
+  timespec left{ms / 1000, (ms % 1000) * 1'000'000L};
+  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+}
+
+void set_disposition(int signo, void (*handler)(int)) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  if (sigaction(signo, &action, nullptr) != 0) {
+    fail("sigaction %d: %s", signo, std::strerror(errno));
+  }
+}
+
+void kill_self(int signo) {
+  struct rlimit no_core {};
+  setrlimit(RLIMIT_CORE, &no_core);
+  if (signo != SIGKILL && signo != SIGSTOP) set_disposition(signo, SIG_DFL);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, signo);
+  sigprocmask(SIG_UNBLOCK, &only, nullptr);
+  kill(getpid(), signo);
+  fail("still alive after kill(self, %d)", signo);
+}
+
+}  // namespace tend::helper

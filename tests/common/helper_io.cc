@@ -19,6 +19,24 @@ namespace {
 
 const char* g_program_name = "tend_helper";
 
+std::string formatted(const char* format, va_list args) {
+  char text[4096];
+  vsnprintf(text, sizeof text, format, args);
+  return text;
+}
+
+/// Writes all of `line`, retrying short writes; false when the reader is gone.
+bool write_all(int fd, const std::string& line) {
+  size_t done = 0;
+  while (done < line.size()) {
+    ssize_t wrote = write(fd, line.data() + done, line.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) return false;
+    done += static_cast<size_t>(wrote);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string g_tag;
@@ -26,31 +44,20 @@ std::string g_tag;
 void set_program_name(const char* name) { g_program_name = name; }
 
 void fail(const char* format, ...) {
-  char text[512];
   va_list args;
   va_start(args, format);
-  vsnprintf(text, sizeof text, format, args);
+  std::string text = formatted(format, args);
   va_end(args);
-  std::string line = std::string(g_program_name) + ": " + text + "\n";
-  ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
+  write_all(STDERR_FILENO, std::string(g_program_name) + ": " + text + "\n");
   _exit(99);
 }
 
 void emit(const char* format, ...) {
-  char text[4096];
   va_list args;
   va_start(args, format);
-  vsnprintf(text, sizeof text, format, args);
+  std::string text = formatted(format, args);
   va_end(args);
-  std::string line = g_tag + text + "\n";
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t wrote = write(STDOUT_FILENO, line.data() + done, line.size() - done);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) _exit(98);  // Nobody listens any more.
-    done += static_cast<size_t>(wrote);
-  }
+  if (!write_all(STDOUT_FILENO, g_tag + text + "\n")) _exit(98);  // Nobody listens any more.
 }
 
 int parse_number(const char* text) {

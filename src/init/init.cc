@@ -93,13 +93,7 @@ TendExit Init::run() {
 /// Setup may fail: each failure here is an error message and exit 125, before COMMAND exists.
 std::optional<TendExit> Init::set_up() {
   take_over_signals(inherited_.signals);
-  signals_ = SignalFd::open();
-  if (!signals_) return system_failure("cannot create signalfd");
-  loop_ = EventLoop::create();
-  if (!loop_) return system_failure("cannot create epoll instance");
-  if (!loop_->watch(signals_->fd(), [this] { handle_signals(); })) {
-    return system_failure("cannot watch signalfd");
-  }
+  loop_.emplace([this](const ReceivedSignal& received) { handle_signal(received); });
   // Outside PID 1, orphans of the subtree would go to the real init: claim them.
   if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return system_failure("cannot become child subreaper");
@@ -139,22 +133,15 @@ void Init::release_what_command_inherited() {
   if (chdir("/") != 0) spdlog::warn("cannot change directory to /: {}", std::strerror(errno));
 }
 
-void Init::handle_signals() {
-  bool child_changed = false;
-  for (const signalfd_siginfo& info : signals_->read_pending()) {
-    child_changed |= info.ssi_signo == SIGCHLD;
-    handle_signal(info);
-  }
+void Init::handle_signal(const ReceivedSignal& received) {
+  int signo = received.signo;
   // Every exit queues a SIGCHLD (blocked, never ignored), though several merge into one.
-  if (child_changed) reap_children();
-}
-
-void Init::handle_signal(const signalfd_siginfo& info) {
-  int signo = static_cast<int>(info.ssi_signo);
-  if (signo == SIGCHLD) return;
-  spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, info.ssi_pid,
-                phase_name(phase_));
-  if (terminal_ && reached_command_directly(signo, info.ssi_code == SI_KERNEL,
+  if (signo == SIGCHLD) return reap_children();
+  if (spdlog::should_log(spdlog::level::debug)) {  // Forwarding builds no message by default.
+    spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
+                  phase_name(phase_));
+  }
+  if (terminal_ && reached_command_directly(signo, received.sent_by_kernel(),
                                             terminal_->foreground(), command_group())) {
     spdlog::debug("not forwarding {}: the terminal sent it to COMMAND too", SignalLabel{signo});
     return;
@@ -179,7 +166,7 @@ void Init::handle_signal(const signalfd_siginfo& info) {
 }
 
 void Init::handle_timers() {
-  if (!timers_.earliest()) return;  // Nothing armed: no clock read on the hot path.
+  if (!timers_.any_armed()) return;  // Nothing armed: no clock read on the hot path.
   std::vector<TimerId> expired = timers_.take_expired(Clock::now());
   if (expired.empty()) return;
   for (TimerId id : expired) {
@@ -239,7 +226,7 @@ void Init::forward(int signo) {
   if (main_pid_ < 0) {  // A daemon's launcher, still starting.
     target = options_.single_child ? command_pid_ : -command_pid_;
   }
-  if (send_signal(target, signo)) {
+  if (send_signal(target, signo) && spdlog::should_log(spdlog::level::info)) {
     spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, target < 0 ? "process group" : "pid",
                  target < 0 ? -target : target);
   }

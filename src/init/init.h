@@ -56,8 +56,7 @@ class Init {
   void release_what_command_inherited();
 
   // Events (init.cc).
-  void handle_signals();
-  void handle_signal(const signalfd_siginfo& info);
+  void handle_signal(const ReceivedSignal& received);
   void handle_timers();
   void reap_children();
 
@@ -99,7 +98,6 @@ class Init {
   const Inheritance& inherited_;
   bool is_pid1_;
   pid_t own_group_;
-  std::optional<SignalFd> signals_;
   std::optional<EventLoop> loop_;
   std::optional<Terminal> terminal_;
   std::optional<NotifySocket> notify_;

@@ -6,7 +6,7 @@
 
 namespace tend {
 
-std::optional<TimePoint> Timers::earliest() const {
+std::optional<TimePoint> Timers::earliest_armed() const {
   std::optional<TimePoint> first;
   for (const auto& deadline : deadlines_) {
     if (deadline && (!first || *deadline < *first)) first = deadline;

@@ -17,22 +17,34 @@ enum class TimerId { kGrace, kStopDelay, kBackoff, kReady, kWatchdog, kPidFile, 
 
 class Timers {
  public:
-  void arm(TimerId id, TimePoint when) { slot(id) = when; }
-  void disarm(TimerId id) { slot(id).reset(); }
-  bool is_armed(TimerId id) const { return deadlines_[index(id)].has_value(); }
+  void arm(TimerId id, TimePoint when) {
+    slot(id) = when;
+    armed_ |= bit(id);
+  }
+  void disarm(TimerId id) {
+    slot(id).reset();
+    armed_ &= ~bit(id);
+  }
+  bool is_armed(TimerId id) const { return (armed_ & bit(id)) != 0; }
+  bool any_armed() const { return armed_ != 0; }
   std::optional<TimePoint> deadline(TimerId id) const { return deadlines_[index(id)]; }
 
   /// The earliest armed deadline, or nullopt when nothing is armed (sleep without a timeout).
-  std::optional<TimePoint> earliest() const;
+  std::optional<TimePoint> earliest() const {
+    return any_armed() ? earliest_armed() : std::nullopt;
+  }
 
   /// Disarms and returns every timer whose deadline is at or before `now`, earliest first.
   std::vector<TimerId> take_expired(TimePoint now);
 
  private:
+  std::optional<TimePoint> earliest_armed() const;
   static size_t index(TimerId id) { return static_cast<size_t>(id); }
+  static unsigned bit(TimerId id) { return 1u << index(id); }
   std::optional<TimePoint>& slot(TimerId id) { return deadlines_[index(id)]; }
 
   std::array<std::optional<TimePoint>, static_cast<size_t>(TimerId::kCount)> deadlines_{};
+  unsigned armed_ = 0;  // One bit per armed timer: the loop asks after every signal.
 };
 
 }  // namespace tend

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Signal state: what tend inherited (handed on to COMMAND), tend's own blocking, and signalfd.
+// Signal state: what tend inherited (handed on to COMMAND), and tend's own blocking.
 #include "sys/signals.h"
 
 #include <sys/resource.h>
@@ -56,28 +56,6 @@ void take_over_signals(const InheritedSignals& inherited) {
   }
 }
 
-std::optional<SignalFd> SignalFd::open() {
-  sigset_t all;
-  sigfillset(&all);
-  int fd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (fd < 0) return std::nullopt;
-  return SignalFd(UniqueFd(fd));
-}
-
-std::vector<signalfd_siginfo> SignalFd::read_pending() const {
-  std::vector<signalfd_siginfo> pending;
-  signalfd_siginfo batch[16];
-  for (;;) {
-    ssize_t got = read(fd_.get(), batch, sizeof batch);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;  // EAGAIN: nothing more pending.
-    pending.insert(pending.end(), batch, batch + got / static_cast<ssize_t>(sizeof batch[0]));
-    // A short read emptied the queue; anything newer wakes epoll again (level-triggered).
-    if (got < static_cast<ssize_t>(sizeof batch)) break;
-  }
-  return pending;
-}
-
 bool stop_self(int signo) {
   sigset_t only;
   sigemptyset(&only);
@@ -87,7 +65,7 @@ bool stop_self(int signo) {
   sigprocmask(SIG_BLOCK, &only, nullptr);
   sigset_t pending;
   sigpending(&pending);
-  return sigismember(&pending, SIGCONT) == 1;  // Queued for the signalfd; handled there.
+  return sigismember(&pending, SIGCONT) == 1;  // Left pending for the event loop.
 }
 
 void die_by_signal(int signo) {

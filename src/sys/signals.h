@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Signal state: what tend inherited (handed on to COMMAND), tend's own blocking, and signalfd.
+// Signal state: what tend inherited (handed on to COMMAND), and tend's own blocking.
 #pragma once
 
 #include <signal.h>
-#include <sys/signalfd.h>
-
-#include <optional>
-#include <vector>
-
-#include "sys/unique_fd.h"
 
 namespace tend {
 
@@ -25,24 +19,9 @@ struct InheritedSignals {
 };
 
 /// Blocks every signal and puts the inherited ignored ones back to their default action, so that
-/// all of them (SIGCHLD included, even if inherited as ignored) queue up for a SignalFd.
+/// all of them (SIGCHLD included, even if inherited as ignored) queue up for the EventLoop's
+/// sigtimedwait.
 void take_over_signals(const InheritedSignals& inherited);
-
-/// signalfd over every catchable signal: tend's only way of receiving signals.
-class SignalFd {
- public:
-  /// Returns nullopt (errno set) when signalfd fails.
-  static std::optional<SignalFd> open();
-
-  int fd() const { return fd_.get(); }
-
-  /// Reads every signal pending now (empty when none).
-  std::vector<signalfd_siginfo> read_pending() const;
-
- private:
-  explicit SignalFd(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;
-};
 
 /// Stops tend with `signo` (SIGTSTP, SIGTTIN or SIGTTOU) the way an unblocked signal would,
 /// and returns once tend is continued. Returns false when the kernel discarded the stop (an

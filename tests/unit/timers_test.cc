@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of deadline bookkeeping and the epoll timeout derived from it.
+// Unit tests of deadline bookkeeping and the sleep derived from it.
 #include "loop/timers.h"
 
 #include <gtest/gtest.h>
@@ -34,23 +34,50 @@ TEST(Timers, ArmedTimerExpiresOnceAtItsDeadline) {
 TEST(Timers, DisarmCancels) {
   Timers timers;
   timers.arm(TimerId::kGrace, TimePoint{});
+  EXPECT_TRUE(timers.any_armed());
   timers.disarm(TimerId::kGrace);
   EXPECT_EQ(timers.earliest(), std::nullopt);
+  EXPECT_FALSE(timers.any_armed());
 }
 
-TEST(TimeoutMillis, ForeverWithoutDeadline) { EXPECT_EQ(timeout_millis(std::nullopt, {}), -1); }
-
-TEST(TimeoutMillis, RoundsUpSoTheDeadlineHasPassedOnWakeUp) {
-  TimePoint now{};
-  EXPECT_EQ(timeout_millis(now + microseconds(1), now), 1);
-  EXPECT_EQ(timeout_millis(now + microseconds(1500), now), 2);
-  EXPECT_EQ(timeout_millis(now + milliseconds(10), now), 10);
+TEST(Timers, EarliestOfSeveralAndWhatIsLeftAfterExpiry) {
+  Timers timers;
+  TimePoint start{};
+  timers.arm(TimerId::kWatchdog, start + milliseconds(30));
+  timers.arm(TimerId::kGrace, start + milliseconds(10));
+  timers.arm(TimerId::kReady, start + milliseconds(20));
+  EXPECT_EQ(timers.earliest(), start + milliseconds(10));
+  auto expired = timers.take_expired(start + milliseconds(25));
+  ASSERT_EQ(expired.size(), 2u);
+  EXPECT_EQ(expired[0], TimerId::kGrace);
+  EXPECT_EQ(expired[1], TimerId::kReady);
+  EXPECT_TRUE(timers.is_armed(TimerId::kWatchdog));
+  EXPECT_FALSE(timers.is_armed(TimerId::kReady));
+  EXPECT_EQ(timers.earliest(), start + milliseconds(30));
 }
 
-TEST(TimeoutMillis, ZeroForAPastDeadline) {
+TEST(TimeLeft, ForeverWithoutDeadline) { EXPECT_EQ(time_left(std::nullopt, {}), std::nullopt); }
+
+TEST(TimeLeft, ExactToTheNanosecond) {
+  TimePoint now{milliseconds(7)};
+  auto left = time_left(now + microseconds(1500), now);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->tv_sec, 0);
+  EXPECT_EQ(left->tv_nsec, 1500000);
+  left = time_left(now + std::chrono::seconds(3) + std::chrono::nanoseconds(5), now);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->tv_sec, 3);
+  EXPECT_EQ(left->tv_nsec, 5);
+}
+
+TEST(TimeLeft, ZeroForAPastDeadline) {
   TimePoint now{milliseconds(50)};
-  EXPECT_EQ(timeout_millis(now - milliseconds(1), now), 0);
-  EXPECT_EQ(timeout_millis(now, now), 0);
+  for (TimePoint deadline : {now - milliseconds(1), now}) {
+    auto left = time_left(deadline, now);
+    ASSERT_TRUE(left);
+    EXPECT_EQ(left->tv_sec, 0);
+    EXPECT_EQ(left->tv_nsec, 0);
+  }
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ usage: hot-symbols.py BINARY TRACE... > cmake/hot-symbols.txt
 
 Each TRACE is the --log-file of `valgrind --tool=lackey --trace-mem=yes BINARY ...`. Every code
 and data address inside the binary's segments is mapped to the symbol that covers it. The output
-lists, in order of first touch: what each trace touches before tend first sleeps in epoll_wait
+lists, in order of first touch: what each trace touches before tend first sleeps in sigtimedwait
 (the idle set, which decides idle RSS), then what the traces touch after that (signals, reaping,
 exit). glibc picks string functions by CPU (ifunc), and Valgrind's CPU is not the host's, so a
 used variant brings its whole family (the _rtm ones, for CPUs with TSX, at the end).
@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 
-IDLE_ENTRY = "epoll_wait"
+IDLE_ENTRY = ("sigtimedwait", "__sigtimedwait")  # One function, two names.
 VARIANT = re.compile(r"^__([a-z0-9_]+?)_(sse2|ssse3|sse4_1|sse4_2|avx2|avx|evex|avx512|erms)")
 
 
@@ -88,7 +88,7 @@ def main():
     symbols = read_symbols(binary)
     resolve = Resolver(symbols)
     low, high = load_range(binary)
-    entry = [s for s in symbols if s[2] == IDLE_ENTRY][0]
+    entry = [s for s in symbols if s[2] in IDLE_ENTRY][0]
     families = {}
     for _, _, name in symbols:
         match = VARIANT.match(name)

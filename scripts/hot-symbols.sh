@@ -42,7 +42,7 @@ trace() {
         [[ -n $init_pid ]] && pgrep -x sleep -P "$init_pid" >/dev/null && break
         sleep 0.1
       done
-      sleep 1  # let tend reach epoll_wait
+      sleep 1  # let tend reach sigtimedwait
       kill -TERM "$init_pid"
     fi
     wait "$parent" || true
@@ -53,5 +53,6 @@ traces=()
 trace plain 1 -- sleep 30
 trace options 1 -t 5s -v -- sleep 30
 trace leftovers 0 -vv -- sh -c 'sleep 0.5 & exit 3'
-python3 scripts/hot-symbols.py "$tend" "${traces[@]}" >cmake/hot-symbols.txt
+python3 scripts/hot-symbols.py "$tend" "${traces[@]}" >"$work/hot-symbols.txt"
+mv "$work/hot-symbols.txt" cmake/hot-symbols.txt  # Only a complete list replaces the old one.
 echo "cmake/hot-symbols.txt: $(grep -cv '^#' cmake/hot-symbols.txt) symbols"

@@ -210,7 +210,9 @@ void Init::reap_children() {
     } else if (pid > 0 && pid == command_pid_ && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
     } else if (pid > 0) {
-      spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
+      if (spdlog::should_log(spdlog::level::debug)) {  // Only -vv pays for the message.
+        spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
+      }
     } else if (pid < 0 && errno == EINTR) {
       continue;
     } else {

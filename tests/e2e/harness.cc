@@ -74,6 +74,7 @@ struct ChildPlan {
   std::vector<char*> envp;
   std::string cwd;
   bool core_dumps = false;
+  std::optional<rlim_t> sigpending_limit;
 };
 
 [[noreturn]] void child_fail(const char* what) {
@@ -100,6 +101,12 @@ struct ChildPlan {
       RLIM_INFINITY, RLIM_INFINITY
     };
     if (setrlimit(RLIMIT_CORE, &unlimited) != 0) child_fail("setrlimit");
+  }
+  if (plan.sigpending_limit) {
+    struct rlimit limit {
+      *plan.sigpending_limit, *plan.sigpending_limit
+    };
+    if (setrlimit(RLIMIT_SIGPENDING, &limit) != 0) child_fail("setrlimit");
   }
   // Sources first out of the way of every target, then into place, then close all the rest.
   std::vector<int> moved;
@@ -220,6 +227,7 @@ void TendRun::start(const Launch& launch) {
   plan.envp.push_back(nullptr);
   plan.cwd = launch.cwd;
   plan.core_dumps = launch.core_dumps;
+  plan.sigpending_limit = launch.sigpending_limit;
 
   root_pid_ = fork();
   if (root_pid_ < 0) throw_errno("fork");

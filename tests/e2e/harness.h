@@ -2,6 +2,7 @@
 // Runs the real tend binary as PID 1 of a new PID namespace or as a subreaper, and watches it.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -45,9 +46,11 @@ struct Launch {
   std::vector<int> stdout_copies;  ///< Fds tend inherits as copies of stdout.
   std::vector<std::pair<int, std::string>> files;  ///< Fds tend inherits, opened read-only.
   bool stdin_pipe = false;                         ///< Otherwise stdin is /dev/null.
-  std::string cwd;              ///< Working directory tend starts in (default: the test's).
-  bool under_parent = false;    ///< Subreaper mode: start tend under an intermediate parent.
-  bool core_dumps = false;      ///< Start tend with an unlimited RLIMIT_CORE.
+  std::string cwd;            ///< Working directory tend starts in (default: the test's).
+  bool under_parent = false;  ///< Subreaper mode: start tend under an intermediate parent.
+  bool core_dumps = false;    ///< Start tend with an unlimited RLIMIT_CORE.
+  /// RLIMIT_SIGPENDING tend starts with (default: the test's own), to fill its signal queue.
+  std::optional<rlim_t> sigpending_limit;
   std::string program = kTend;  ///< What runs instead of tend, for checks of the harness itself.
 };
 

@@ -63,6 +63,24 @@ TEST_P(NotifyTest, ReadyAmongOtherAssignmentsInOneMessage) {
   EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
 }
 
+// Readiness of the notify socket reaches tend as a queued real-time signal. With a signal queue
+// of one entry the kernel soon falls back to a plain SIGIO; either way, and while the socket stays
+// readable from one wake-up to the next, tend reads every message: READY=1 comes last.
+TEST_P(NotifyTest, AFloodOfMessagesIsReadToTheLastOne) {
+  TempDir dir;
+  std::string ready_file = dir.path() + "/ready";
+  TendRun run(GetParam(), {.args = options_then_helper(
+                               {"--ready-file", ready_file},
+                               {"notify-burst", "3000", "STATUS=busy", "notify", "READY=1", "stamp",
+                                "notified", "signals-until", "TERM", "exit", "0"}),
+                           .sigpending_limit = 1});
+  run.wait_for_line("notified");
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+}
+
 TEST_P(NotifyTest, AcceptsExplicitCredentials) {
   TempDir dir;
   std::string ready_file = dir.path() + "/ready";

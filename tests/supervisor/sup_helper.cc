@@ -24,6 +24,7 @@
 //   listen               print "listen fds=$LISTEN_FDS pid=$LISTEN_PID self=PID"
 //   notify TEXT          send TEXT to $NOTIFY_SOCKET (a path or an abstract "@name"); in TEXT,
 //                        "{child}" is the pid of the last `child`, "{pid}" the own pid
+//   notify-burst N TEXT  send TEXT N times, each as soon as the socket takes it
 //   notify-creds TEXT    same, with an explicit SCM_CREDENTIALS of this process
 //   notify-fd TEXT       same, with the write end of a pipe attached (SCM_RIGHTS); then wait up
 //                        to 5 s for the receiver to close it: print "fd closed" or "fd still open"
@@ -390,6 +391,10 @@ void run(char** argv, int start, int end) {
       emit("listen fds=%s pid=%s self=%d", fds ? fds : "unset", pid ? pid : "unset", getpid());
     } else if (word == "notify") {
       send_notify(next(), false, -1);
+    } else if (word == "notify-burst") {
+      long count = parse_number(next());
+      std::string_view text = next();
+      for (long sent = 0; sent < count; ++sent) send_notify(text, false, -1);
     } else if (word == "notify-creds") {
       send_notify(next(), true, -1);
     } else if (word == "notify-fd") {

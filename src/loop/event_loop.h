@@ -71,7 +71,9 @@ class EventLoop {
   SignalHandler on_signal_;
   sigset_t all_;
   std::vector<std::pair<int, Handler>> watched_;
-  bool check_fds_ = false;  // A new watch: its fd may be readable already, with no signal queued.
+  // Poll the watched fds on this wake-up: a readiness signal came, a new watch may be readable
+  // with no signal queued, or a flooded fd outlasted the last wake-up's rounds.
+  bool check_fds_ = false;
 };
 
 }  // namespace tend

@@ -2,6 +2,7 @@
 // Init: the PID-1 duties as one state machine driven by signals, child exits and deadlines.
 #include "init/init.h"
 
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -288,6 +289,9 @@ void Init::escalate() {
     pid_t target = main_group_ > 0 ? -main_group_ : main_pid_;
     send_signal(target, SIGKILL);
     main = fmt::format("{} {} and ", target < 0 ? "process group" : "pid", main_pid_);
+    // The killed processes exit in their own time slices: on a shared CPU, the walk through /proc
+    // below would hold them up by a millisecond or more. Let them go first.
+    sched_yield();
   }
   int count = signal_leftovers(SIGKILL);
   spdlog::info("grace period over after {}, sent SIGKILL to {}{}", format_duration(options_.grace),

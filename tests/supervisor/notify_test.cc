@@ -42,10 +42,7 @@ TEST_P(NotifyTest, ReadyFromTheCommandMarksItReady) {
                                                        {"notify", "READY=1", "stamp", "notified",
                                                         "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("notified");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 // Several assignments in one datagram, as sd_notify sends them.
@@ -57,10 +54,7 @@ TEST_P(NotifyTest, ReadyAmongOtherAssignmentsInOneMessage) {
                                {"notify", "STATUS=starting up\nREADY=1\nMAINPID={pid}\n", "stamp",
                                 "notified", "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("notified");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 // Readiness of the notify socket reaches tend as a queued real-time signal. With a signal queue
@@ -75,10 +69,7 @@ TEST_P(NotifyTest, AFloodOfMessagesIsReadToTheLastOne) {
                                 "notified", "signals-until", "TERM", "exit", "0"}),
                            .sigpending_limit = 1});
   run.wait_for_line("notified");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 TEST_P(NotifyTest, AcceptsExplicitCredentials) {
@@ -89,10 +80,7 @@ TEST_P(NotifyTest, AcceptsExplicitCredentials) {
                                            {"notify-creds", "READY=1", "stamp", "notified",
                                             "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("notified");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 // Not only COMMAND: any process of tend's subtree may speak for it.
@@ -104,10 +92,7 @@ TEST_P(NotifyTest, AcceptsAMessageFromADescendant) {
                                            {"child", "tag", "G", "notify", "READY=1", "ready",
                                             "sleep", ";;", "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("G ready");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 // The test process is outside tend's subtree: its READY=1 counts for nothing. COMMAND's own,
@@ -128,10 +113,7 @@ TEST_P(NotifyTest, IgnoresMessagesFromOutsideTheSubtree) {
   EXPECT_FALSE(file_exists(ready_file)) << "READY=1 from outside tend's subtree was believed";
   run.write_stdin("\n");
   run.wait_for_line("notified");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 // What systemd-notify's barrier relies on: the fd sent along is closed as soon as it arrives.
@@ -146,10 +128,7 @@ TEST_P(NotifyTest, ClosesPassedFileDescriptorsAtOnce) {
   std::string second = run.wait_for_line("fd ");
   EXPECT_TRUE(first.starts_with("fd closed")) << first;
   EXPECT_TRUE(second.starts_with("fd closed")) << second;
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 TEST_P(NotifyTest, SystemdNotifyReadyWorks) {
@@ -159,10 +138,7 @@ TEST_P(NotifyTest, SystemdNotifyReadyWorks) {
                                     "systemd-notify --ready && echo notified-ok; exec " + kHelper +
                                         " signals-until TERM exit 0"}});
   run.wait_for_line("notified-ok");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 // COMMAND hands the main role to its child with MAINPID and exits 0: tend stays, and ends with

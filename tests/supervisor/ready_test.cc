@@ -142,10 +142,7 @@ TEST_P(ReadyTest, NewlineOnReadyFdMeansReady) {
   EXPECT_FALSE(file_exists(ready_file)) << "ready file before the newline";
   run.write_stdin("\n");
   run.wait_for_line("wrote");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 TEST_P(ReadyTest, ReadyFdSatisfiesTheReadyTimeout) {
@@ -169,10 +166,7 @@ TEST_P(ReadyTest, ReadyOptionsFromEnvironment) {
            helper({"write-fd", "6", "\n", "stamp", "wrote", "signals-until", "TERM", "exit", "0"}),
        .env = {"TEND_READY_FILE=" + ready_file, "TEND_READY_FD=6", "TEND_READY_TIMEOUT=5s"}});
   run.wait_for_line("wrote");
-  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
-  run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  expect_ready_then_clean_stop(run, ready_file);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ReadyTest, testing::ValuesIn(kAllModes), ModeName());

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 namespace tend::e2e {
 namespace {
 
@@ -129,6 +131,13 @@ void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout) {
 bool file_exists(const std::string& path) {
   struct stat info {};
   return stat(path.c_str(), &info) == 0;
+}
+
+void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file) {
+  run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
+  run.wait_for_line("signals ready");
+  run.signal_tend(SIGTERM);
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
 }
 
 bool abstract_socket_bound(const std::string& at_name) {

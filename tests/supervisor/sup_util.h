@@ -38,6 +38,9 @@ std::vector<std::string> stderr_lines_with(TendRun& run, const std::string& text
 void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout = kEventTimeout);
 
 bool file_exists(const std::string& path);
+/// COMMAND has become ready under --ready-file and waits in `signals-until TERM`: waits for the
+/// ready file, then stops tend with SIGTERM and expects COMMAND's exit 0.
+void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file);
 /// Whether an abstract unix socket "@name" (given with its '@') is bound right now.
 bool abstract_socket_bound(const std::string& at_name);
 /// Whether a NOTIFY_SOCKET address (path or "@name") is bound right now.
@@ -47,7 +50,7 @@ bool notify_socket_exists(const std::string& address);
 /// address. Returns false when the send failed.
 bool send_datagram(const std::string& address, const std::string& text);
 
-/// Waits until `pid` no longer has `signo` pending: tend has read it from its signalfd.
+/// Waits until `pid` no longer has `signo` pending: tend has taken it.
 void wait_signal_taken(TendRun& run, pid_t pid, int signo);
 
 /// A process that is not tend's: killed and reaped by the harness's cleanup or by this.

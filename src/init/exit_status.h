@@ -26,7 +26,7 @@ struct ChildStatus {
   /// The shell's view: the exit code, or 128 + signal.
   int shell_code() const { return signaled ? 128 + value : value; }
   /// "exit code 3" or "signal SIGTERM"; logging it as `{}` builds the text only when the line
-  /// is written, so the debug line for every reaped orphan costs nothing when it is not.
+  /// is written.
   std::string describe() const;
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <chrono>
 
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 
@@ -85,21 +86,33 @@ NotifyMessage parse_notify_message(std::string_view text) {
 }
 
 std::optional<NotifySocket> NotifySocket::create() {
+  // Abstract: needs no writable directory (FROM scratch has none), leaves nothing behind even
+  // when tend is SIGKILLed, and a COMMAND running as another user can still reach it. PID and
+  // time make a clash rare, not impossible: the tends that are PID 1 of the containers of one pod
+  // share a network namespace, so its abstract names. The clock has moved on at the next try.
+  return create([](int) {
+    return fmt::format("@tend/notify/{}/{:x}", getpid(), Clock::now().time_since_epoch().count());
+  });
+}
+
+std::optional<NotifySocket> NotifySocket::create(
+    const std::function<std::string(int attempt)>& name) {
   UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.is_open()) return std::nullopt;
   int on = 1;
   // Credentials on every datagram: tend only listens to its own subtree.
   if (setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) return std::nullopt;
-  // Abstract: needs no writable directory (FROM scratch has none), leaves nothing behind even
-  // when tend is SIGKILLed, and a COMMAND running as another user can still reach it.
-  std::string address =
-      fmt::format("@tend/notify/{}/{:x}", getpid(), Clock::now().time_since_epoch().count());
-  sockaddr_un bound;
-  socklen_t length = make_address(address, bound);
-  if (length == 0 || bind(fd.get(), reinterpret_cast<sockaddr*>(&bound), length) != 0) {
-    return std::nullopt;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string address = name(attempt);
+    sockaddr_un bound;
+    socklen_t length = make_address(address, bound);
+    if (length == 0) return std::nullopt;
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&bound), length) == 0) {
+      return NotifySocket(std::move(fd), std::move(address));
+    }
+    if (errno != EADDRINUSE) return std::nullopt;
   }
-  return NotifySocket(std::move(fd), std::move(address));
+  return std::nullopt;
 }
 
 std::optional<Notification> NotifySocket::receive() const {

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,7 +37,11 @@ struct Notification {
 /// The datagram socket COMMAND sends to, in the abstract namespace: gone when its fd closes.
 class NotifySocket {
  public:
+  /// Binds "@tend/notify/PID/TIME"; nullopt (errno set) on failure.
   static std::optional<NotifySocket> create();
+  /// Binds the first of name(0), name(1), ... that no other socket holds (a few tries); nullopt
+  /// (errno set) on failure.
+  static std::optional<NotifySocket> create(const std::function<std::string(int attempt)>& name);
 
   int fd() const { return fd_.get(); }
   /// The value for COMMAND's NOTIFY_SOCKET ("@name").

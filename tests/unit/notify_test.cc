@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of sd_notify message parsing, pid files, and COMMAND's environment.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "service/environment.h"
@@ -8,6 +15,52 @@
 
 namespace tend {
 namespace {
+
+/// A name no other test run on this machine uses: this process's pid and the test's tag.
+std::string private_name(const char* tag) {
+  return "@tend-unit-test/" + std::to_string(getpid()) + "/" + tag;
+}
+
+TEST(NotifySocket, BindsANameOfItsOwn) {
+  auto socket = NotifySocket::create();
+  ASSERT_TRUE(socket) << std::strerror(errno);
+  EXPECT_TRUE(socket->address().starts_with("@tend/notify/" + std::to_string(getpid()) + "/"))
+      << socket->address();
+  auto other = NotifySocket::create();
+  ASSERT_TRUE(other) << std::strerror(errno);
+  EXPECT_NE(other->address(), socket->address());
+}
+
+// Two tends that are each PID 1 of their own PID namespace can share one network namespace (a
+// pod's containers), so an abstract name may be taken already: the next one is tried.
+TEST(NotifySocket, TriesTheNextNameWhenOneIsTaken) {
+  std::string taken = private_name("taken"), free = private_name("free");
+  auto holder = NotifySocket::create([&](int) { return taken; });
+  ASSERT_TRUE(holder) << std::strerror(errno);
+  std::vector<int> attempts;
+  auto socket = NotifySocket::create([&](int attempt) {
+    attempts.push_back(attempt);
+    return attempt == 0 ? taken : free;
+  });
+  ASSERT_TRUE(socket) << std::strerror(errno);
+  EXPECT_EQ(socket->address(), free);
+  EXPECT_EQ(attempts, (std::vector<int>{0, 1}));
+}
+
+TEST(NotifySocket, GivesUpWhenEveryNameIsTaken) {
+  std::string taken = private_name("always");
+  auto holder = NotifySocket::create([&](int) { return taken; });
+  ASSERT_TRUE(holder) << std::strerror(errno);
+  int attempts = 0;
+  auto socket = NotifySocket::create([&](int) {
+    ++attempts;
+    return taken;
+  });
+  EXPECT_FALSE(socket);
+  EXPECT_EQ(errno, EADDRINUSE);
+  EXPECT_GT(attempts, 1);
+  EXPECT_LE(attempts, 8);
+}
 
 TEST(ParseNotifyMessage, EveryField) {
   NotifyMessage message = parse_notify_message(

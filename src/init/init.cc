@@ -19,6 +19,7 @@
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "service/environment.h"
+#include "sys/pidfd.h"
 #include "sys/processes.h"
 
 namespace tend {
@@ -26,9 +27,12 @@ namespace {
 
 /// signal_leftovers' count when kill(-1) reached an unknown number of processes.
 constexpr int kSomeProcesses = -1;
+/// signal_leftovers' count when tend has no usable /proc to see what is left.
+constexpr int kUnseenProcesses = -2;
 
 std::string describe_count(int count) {
   if (count == kSomeProcesses) return "every other process";
+  if (count == kUnseenProcesses) return "whatever is left (no usable /proc to see it)";
   return fmt::format("{} process{}", count, count == 1 ? "" : "es");
 }
 
@@ -68,13 +72,17 @@ Inheritance Inheritance::capture() {
 Init::Init(const Options& options, const Inheritance& inherited)
     : options_(options),
       inherited_(inherited),
-      is_pid1_(getpid() == 1),
+      self_(getpid()),
+      is_pid1_(self_ == 1),
       own_group_(getpgrp()),
       restarts_(options) {}
 
 TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
   std::optional<TendExit> exit = start_run();
+  if (!exit && pdeathsig_pending_) {
+    handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
+  }
   if (!exit) {
     if (!options_.restarts()) release_what_command_inherited();
     // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
@@ -94,7 +102,8 @@ TendExit Init::run() {
 /// Setup may fail: each failure here is an error message and exit 125, before COMMAND exists.
 std::optional<TendExit> Init::set_up() {
   take_over_signals(inherited_.signals);
-  loop_.emplace([this](const ReceivedSignal& received) { handle_signal(received); });
+  loop_ = EventLoop::create([this](const ReceivedSignal& received) { handle_signal(received); });
+  if (!loop_) return system_failure("cannot create a signalfd");
   // Outside PID 1, orphans of the subtree would go to the real init: claim them.
   if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return system_failure("cannot become child subreaper");
@@ -104,8 +113,9 @@ std::optional<TendExit> Init::set_up() {
     if (prctl(PR_SET_PDEATHSIG, *options_.pdeathsig) != 0) {
       return system_failure("cannot set pdeathsig");
     }
-    // The parent may have died before prctl: then no signal comes, so send it ourselves.
-    if (getppid() != inherited_.parent) raise(*options_.pdeathsig);
+    // The parent may have died before prctl: then no signal comes, so handle it as one once
+    // COMMAND runs (a raised signal would come from tend itself, which tend never forwards).
+    pdeathsig_pending_ = getppid() != inherited_.parent;
   }
   return set_up_supervision();
 }
@@ -138,6 +148,9 @@ void Init::handle_signal(const ReceivedSignal& received) {
   int signo = received.signo;
   // Every exit queues a SIGCHLD (blocked, never ignored), though several merge into one.
   if (signo == SIGCHLD) return reap_children();
+  // tend's own: the SIGPIPE of a write to a closed stderr, or anything else it raised. Passing it
+  // on would kill COMMAND for tend's fault, and logging it could raise it again.
+  if (received.sender == self_) return;
   if (spdlog::should_log(spdlog::level::debug)) {  // Forwarding builds no message by default.
     spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
                   phase_name(phase_));
@@ -149,7 +162,7 @@ void Init::handle_signal(const ReceivedSignal& received) {
   }
   // Continued by the shell's `fg`: the terminal came back to tend's group, pass it on first.
   if (signo == SIGCONT && terminal_ && !options_.single_child && command_pid_ > 0 &&
-      terminal_->is_foreground(own_group_)) {
+      !command_reaped_ && terminal_->is_foreground(own_group_)) {
     terminal_->hand_to(command_pid_);
   }
   SignalAction action = route_signal(signo, options_.rewrites);
@@ -193,6 +206,14 @@ void Init::handle_timers() {
         fail_setup_of_run(fmt::format("pid file '{}' did not appear within {}", options_.pidfile,
                                       format_duration(options_.pidfile_timeout)));
         break;
+      case TimerId::kNotifyPause:
+        if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
+          spdlog::warn("cannot watch the notify socket again: {}", std::strerror(errno));
+        }
+        break;
+      case TimerId::kGiveUp:
+        give_up_waiting();
+        break;
       case TimerId::kCount:
         break;
     }
@@ -205,8 +226,14 @@ void Init::reap_children() {
     int status = 0;
     pid_t pid = waitpid(-1, &status, WNOHANG | (terminal_ ? WUNTRACED : 0));
     if (pid > 0 && WIFSTOPPED(status)) {
-      if (pid == command_pid_) handle_command_stopped(WSTOPSIG(status));
-    } else if (pid > 0 && pid == main_pid_ && phase_ != Phase::kCleaningUp) {
+      if (pid == command_pid_ && !command_reaped_) handle_command_stopped(WSTOPSIG(status));
+      continue;
+    }
+    if (pid > 0 && pid == command_pid_) command_reaped_ = true;
+    // An adopted main process is this pid only if its pidfd says it ended: else the pid is reused.
+    bool is_main =
+        pid > 0 && pid == main_pid_ && (!main_pidfd_.is_open() || has_exited(main_pidfd_.get()));
+    if (is_main && phase_ != Phase::kCleaningUp) {
       end_run(ChildStatus::from_wait_status(status));
     } else if (pid > 0 && pid == command_pid_ && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
@@ -225,14 +252,31 @@ void Init::reap_children() {
 }
 
 void Init::forward(int signo) {
-  pid_t target = main_group_ > 0 ? -main_group_ : main_pid_;
+  if (signal_main(signo) && spdlog::should_log(spdlog::level::info)) {
+    bool group = main_pid_ > 0 ? main_group_ > 0 : !options_.single_child;
+    spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, group ? "process group" : "pid",
+                 main_pid_ > 0 ? main_pid_ : command_pid_);
+  }
+}
+
+bool Init::signal_main(int signo) {
   if (main_pid_ < 0) {  // A daemon's launcher, still starting.
-    target = options_.single_child ? command_pid_ : -command_pid_;
+    if (command_pid_ < 0) return false;
+    // The launcher is reaped: its pid and group id may be anyone's now. What it left behind is
+    // found below tend instead.
+    if (command_reaped_) return signal_leftovers(signo) != 0;
+    return send_signal(options_.single_child ? command_pid_ : -command_pid_, signo);
   }
-  if (send_signal(target, signo) && spdlog::should_log(spdlog::level::info)) {
-    spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, target < 0 ? "process group" : "pid",
-                 target < 0 ? -target : target);
+  if (main_pidfd_.is_open()) {
+    if (signal_by_pidfd(main_pidfd_.get(), main_pid_, signo, main_group_ > 0)) return true;
+    if (errno != ESRCH) {
+      spdlog::warn("cannot send {} to pid {}: {}", SignalLabel{signo}, main_pid_,
+                   std::strerror(errno));
+    }
+    return false;
   }
+  // COMMAND itself, not yet reaped (its end moves the run out of the phases that signal it).
+  return send_signal(main_group_ > 0 ? -main_group_ : main_pid_, signo);
 }
 
 /// A stop signal: no restart follows. With --stop-delay the signal waits, unless it is the
@@ -286,17 +330,36 @@ void Init::escalate() {
   timers_.disarm(TimerId::kGrace);
   std::string main;
   if (phase_ == Phase::kStopping) {
-    pid_t target = main_group_ > 0 ? -main_group_ : main_pid_;
-    send_signal(target, SIGKILL);
-    main = fmt::format("{} {} and ", target < 0 ? "process group" : "pid", main_pid_);
+    signal_main(SIGKILL);
+    main = fmt::format("{} {} and ", main_group_ > 0 ? "process group" : "pid", main_pid_);
     // The killed processes exit in their own time slices: on a shared CPU, the walk through /proc
     // below would hold them up by a millisecond or more. Let them go first.
     sched_yield();
   }
   int count = signal_leftovers(SIGKILL);
   spdlog::info("grace period over after {}, sent SIGKILL to {}{}", format_duration(options_.grace),
-               main,
-               count == kSomeProcesses ? "every other process" : describe_count(count) + " more");
+               main, count < 0 ? describe_count(count) : describe_count(count) + " more");
+  arm_give_up();
+}
+
+void Init::arm_give_up() {
+  // SIGKILLed processes end within milliseconds; one that tend could not see (no /proc) or that
+  // hangs in the kernel must not keep tend from ending.
+  constexpr Millis kMargin{2000};
+  timers_.arm(TimerId::kGiveUp, Clock::now() + kMargin);
+}
+
+void Init::give_up_waiting() {
+  siginfo_t child{};
+  bool children_left =
+      waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0;
+  if (!children_left || (phase_ != Phase::kCleaningUp && phase_ != Phase::kStopping)) return;
+  spdlog::warn("processes tend cannot signal are still running after SIGKILL: no longer waiting");
+  if (phase_ == Phase::kStopping) {
+    last_status_ = {true, SIGKILL};
+    set_phase(Phase::kCleaningUp);
+  }
+  finish_run();
 }
 
 int Init::signal_leftovers(int signo) {
@@ -313,14 +376,19 @@ int Init::signal_leftovers(int signo) {
   // A process may fork while we walk /proc: for SIGKILL, walk again until no new pid shows up.
   std::set<pid_t> signalled;
   for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {
-    auto leftovers = live_descendants(getpid());
+    auto leftovers = live_descendants(self_);
     if (!leftovers) {
-      spdlog::debug("no /proc: can only signal COMMAND's process group");
-      return send_signal(-command_group(), signo) ? 1 : 0;
+      // Without a /proc of its own tend cannot see its subtree. COMMAND's group is still known
+      // while COMMAND is unreaped; anything else is waited for until the give-up margin.
+      spdlog::debug("no usable /proc: can only signal COMMAND's process group");
+      if (!command_reaped_ && command_pid_ > 0 && !options_.single_child) {
+        send_signal(-command_pid_, signo);
+      }
+      return kUnseenProcesses;
     }
     size_t before = signalled.size();
-    for (pid_t pid : *leftovers) {
-      if (signalled.insert(pid).second) send_signal(pid, signo);
+    for (const ListedProcess& process : *leftovers) {
+      if (signalled.insert(process.pid).second) signal_if_same(process, signo);
     }
     if (signalled.size() == before) break;
   }

@@ -62,12 +62,19 @@ class Init {
 
   // Stopping (init.cc).
   void forward(int signo);
+  /// Sends `signo` to the main process (its group unless -c), or while a daemon's launcher
+  /// starts, to the launcher; false when nothing was signalled. Never to a pid or group id whose
+  /// process tend has reaped or can no longer prove to be the one it started or adopted.
+  bool signal_main(int signo);
   void request_stop(int signo);
   void begin_stop(int signo);
   void begin_cleanup();
   void escalate();
   /// Sends `signo` to every process left in tend's subtree (as PID 1: the whole namespace).
   int signal_leftovers(int signo);
+  /// After SIGKILL: if processes tend cannot see or signal are still there, stop waiting soon.
+  void arm_give_up();
+  void give_up_waiting();
   void set_phase(Phase phase);
 
   // Runs of COMMAND (runs.cc).
@@ -76,14 +83,25 @@ class Init {
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
   void adopt_main_process(pid_t pid, const char* how);
+  /// Holds a process that tend did not just fork by a pidfd, once /proc shows it below tend;
+  /// false (with the reason logged) when it cannot be proven to be tend's.
+  bool hold_main_process(pid_t pid, const char* how);
+  void handle_main_process_exit();
+  void release_main_process();
   void stop_waiting_for_pid_file();
   void fail_setup_of_run(const std::string& why);
   void end_run(ChildStatus status);
   void finish_run();
   void mark_ready();
+  /// A ready signal from COMMAND itself (READY=1, --ready-fd, the pid file): kept if it comes
+  /// before the main process is known, and the only kind passed upward.
+  void report_ready();
   void fail_run(const std::string& why);
   void arm_watchdog();
   void handle_notifications();
+  /// Whether a datagram comes from inside tend's subtree (see SECURITY.md for what is trusted).
+  bool is_from_own_subtree(const Notification& notification) const;
+  void pause_notifications();
   void handle_notification(const NotifyMessage& message);
   void handle_ready_fd();
   void notify_upstream(const std::string& text) const;
@@ -96,6 +114,7 @@ class Init {
 
   const Options& options_;
   const Inheritance& inherited_;
+  pid_t self_;
   bool is_pid1_;
   pid_t own_group_;
   std::optional<EventLoop> loop_;
@@ -109,12 +128,15 @@ class Init {
   RestartTracker restarts_;
 
   // The current run.
-  pid_t command_pid_ = -1;  ///< What tend spawned (COMMAND, or a daemon's launcher).
-  pid_t main_pid_ = -1;     ///< Whose exit ends the run (COMMAND, the daemon, or MAINPID).
-  pid_t main_group_ = 0;    ///< Process group signals go to; 0 means main_pid_ alone.
+  pid_t command_pid_ = -1;       ///< What tend spawned (COMMAND, or a daemon's launcher).
+  bool command_reaped_ = false;  ///< command_pid_ names nothing of tend's any more.
+  pid_t main_pid_ = -1;          ///< Whose exit ends the run (COMMAND, the daemon, or MAINPID).
+  pid_t main_group_ = 0;         ///< Process group signals go to; 0 means main_pid_ alone.
+  UniqueFd main_pidfd_;          ///< Holds an adopted main process (not command_pid_).
   TimePoint run_started_;
   bool run_failed_ = false;
   bool is_ready_ = false;
+  bool reported_ready_early_ = false;  ///< COMMAND said ready before its main process was known.
   bool escalated_ = false;
   bool launcher_exited_ = false;
   bool setup_failed_ = false;  ///< The run never got a main process (pid file problems).
@@ -125,6 +147,7 @@ class Init {
 
   // Across runs.
   bool stop_requested_ = false;
+  bool pdeathsig_pending_ = false;  ///< The parent died before prctl could arm the signal.
   bool told_upstream_ready_ = false;
   ChildStatus last_status_;
   std::optional<int> exit_override_;

@@ -14,6 +14,7 @@
 #include "init/init.h"
 #include "init/report.h"
 #include "service/environment.h"
+#include "sys/pidfd.h"
 #include "sys/processes.h"
 #include "sys/spawn.h"
 
@@ -42,7 +43,9 @@ TendExit report_spawn_failure(const SpawnResult& result, const std::string& comm
 std::optional<TendExit> Init::start_run() {
   command_pid_ = main_pid_ = -1;
   main_group_ = 0;
+  release_main_process();
   run_failed_ = setup_failed_ = is_ready_ = escalated_ = launcher_exited_ = false;
+  command_reaped_ = reported_ready_early_ = false;
   watchdog_ = options_.watchdog;
   run_started_ = Clock::now();
   set_phase(Phase::kStarting);
@@ -73,7 +76,10 @@ std::optional<TendExit> Init::start_run() {
   SpawnResult result = spawn(request);
   command_pid_ = result.pid;
   if (!result.ok()) {
-    if (result.pid > 0) waitpid(result.pid, nullptr, 0);
+    if (result.pid > 0) {
+      waitpid(result.pid, nullptr, 0);
+      command_reaped_ = true;
+    }
     return fail_start(report_spawn_failure(result, options_.command[0]));
   }
   if (ready.read_end.is_open()) {
@@ -110,11 +116,14 @@ void Init::adopt_pid_file() {
   if (phase_ != Phase::kStarting || !launcher_exited_) return;
   bool malformed = false;
   std::optional<pid_t> pid = read_pid_file(options_.pidfile, malformed);
-  if (pid && !is_descendant(*pid, getpid())) {
+  if (pid && !hold_main_process(*pid, "in the pid file")) {
     return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
                                          *pid, options_.pidfile));
   }
-  if (pid) return adopt_main_process(*pid, "read from the pid file");
+  if (pid) {
+    adopt_main_process(*pid, "read from the pid file");
+    return report_ready();  // A forking daemon is ready once it has written its pid file.
+  }
   if (malformed) {
     return fail_setup_of_run(fmt::format("pid file '{}' holds no valid pid", options_.pidfile));
   }
@@ -145,7 +154,58 @@ void Init::adopt_main_process(pid_t pid, const char* how) {
     timers_.arm(TimerId::kReady, run_started_ + *options_.ready_timeout);
   }
   arm_watchdog();
-  if (!options_.awaits_readiness()) mark_ready();
+  if (reported_ready_early_) {
+    report_ready();
+  } else if (!options_.awaits_readiness()) {
+    mark_ready();
+  }
+}
+
+bool Init::hold_main_process(pid_t pid, const char* how) {
+  UniqueFd held = open_pidfd(pid);
+  if (!held.is_open() && errno != ENOSYS) return false;  // ESRCH: already gone.
+  // Checked after the pidfd was taken, so the check is about the held process; if that ended in
+  // between, has_exited says so below and a newcomer with its pid is never adopted.
+  if (!is_descendant(pid, self_)) return false;
+  if (!held.is_open()) {
+    // No pidfds (Linux < 5.3): only a child of tend stays itself until tend reaps it.
+    if (parent_of(pid) != self_) {
+      spdlog::warn(
+          "cannot follow pid {} ({}): it is not tend's child, and without pidfds "
+          "(Linux 5.3) tend could not tell it from a later process with its pid",
+          pid, how);
+      return false;
+    }
+    release_main_process();
+    return true;
+  }
+  if (has_exited(held.get())) return false;
+  release_main_process();
+  main_pidfd_ = std::move(held);
+  if (!loop_->watch(main_pidfd_.get(), [this] { handle_main_process_exit(); })) {
+    spdlog::warn("cannot watch pid {}: {}", pid, std::strerror(errno));
+  }
+  return true;
+}
+
+/// The pidfd of an adopted main process is readable: it ended. tend's own child is reaped here
+/// with its status; one reaped by its own parent leaves no status to know.
+void Init::handle_main_process_exit() {
+  std::optional<int> status = reap_by_pidfd(main_pidfd_.get());
+  if (status) {
+    if (main_pid_ == command_pid_) command_reaped_ = true;
+    return end_run(ChildStatus::from_wait_status(*status));
+  }
+  spdlog::info("main process (pid {}) ended; its parent reaped it, so its status is unknown",
+               main_pid_);
+  end_run(ChildStatus{});
+  reap_children();  // Perhaps nothing is left of the run.
+}
+
+void Init::release_main_process() {
+  if (!main_pidfd_.is_open()) return;
+  loop_->unwatch(main_pidfd_.get());
+  main_pidfd_.reset();
 }
 
 void Init::stop_waiting_for_pid_file() {
@@ -165,6 +225,7 @@ void Init::fail_setup_of_run(const std::string& why) {
 }
 
 void Init::end_run(ChildStatus status) {
+  release_main_process();
   last_status_ = status;
   if (status.shell_code() != 0) run_failed_ = true;
   spdlog::info("main process (pid {}) ended with {}", main_pid_, status.describe());
@@ -183,6 +244,7 @@ void Init::end_run(ChildStatus status) {
 /// Nothing is left of the run: start the next one after a back-off, or end tend.
 void Init::finish_run() {
   timers_.disarm(TimerId::kGrace);
+  timers_.disarm(TimerId::kGiveUp);
   std::optional<Millis> delay;
   if (!stop_requested_) {
     delay = restarts_.after_run(run_failed_,
@@ -209,6 +271,16 @@ void Init::mark_ready() {
   spdlog::log(options_.awaits_readiness() ? spdlog::level::info : spdlog::level::debug,
               "main process (pid {}) is ready", main_pid_);
   if (!options_.ready_file.empty()) create_ready_file(options_.ready_file);
+}
+
+void Init::report_ready() {
+  if (phase_ == Phase::kStarting) {  // The daemon is not known yet: keep it for the adoption.
+    reported_ready_early_ = true;
+    return;
+  }
+  if (phase_ != Phase::kRunning && phase_ != Phase::kStopping) return;
+  mark_ready();
+  // Upward only what COMMAND said: a service manager orders units after this READY=1.
   if (!told_upstream_ready_) notify_upstream("READY=1");
   told_upstream_ready_ = true;
 }
@@ -229,15 +301,49 @@ void Init::arm_watchdog() {
 }
 
 void Init::handle_notifications() {
-  while (std::optional<Notification> notification = notify_->receive()) {
-    pid_t sender = notification->sender;
-    if (sender != main_pid_ && sender != command_pid_ && !is_descendant(sender, getpid())) {
-      spdlog::debug("ignored a notification from pid {}, which tend did not start", sender);
+  // A bounded batch per wake-up: signals and reaping go first, and a flood of strangers' datagrams
+  // pauses reading for a while, so that it costs tend a small, fixed share of a CPU.
+  constexpr int kBatch = 64;
+  int strangers = 0;
+  for (int i = 0; i < kBatch; ++i) {
+    std::optional<Notification> notification = notify_->receive();
+    if (!notification) return;
+    if (!is_from_own_subtree(*notification)) {
+      if (strangers++ == 0) {
+        spdlog::debug("ignored a notification from pid {}, which tend did not start",
+                      notification->sender);
+      }
       continue;
     }
-    spdlog::debug("notification from pid {}: {}", sender, notification->text);
+    spdlog::debug("notification from pid {}: {}", notification->sender, notification->text);
     handle_notification(parse_notify_message(notification->text));
   }
+  if (strangers > 0) pause_notifications();
+}
+
+bool Init::is_from_own_subtree(const Notification& notification) const {
+  pid_t sender = notification.sender;
+  if (sender <= 0) return false;  // Outside tend's PID namespace: not below tend.
+  // As PID 1 every process whose pid maps into tend's namespace is inside it: tend's subtree, or
+  // one that root joined to the container (docker exec), which tend trusts as it trusts root.
+  if (is_pid1_) return true;
+  if (sender == command_pid_ && !command_reaped_) return true;
+  if (sender == main_pid_ && main_pidfd_.is_open() && !has_exited(main_pidfd_.get())) return true;
+  if (is_descendant(sender, self_, /*zombie_too=*/true)) return true;
+  // Gone, and reaped by its own parent, before tend read its datagram (a client that sends and
+  // exits at once): /proc no longer says where it was. Its credentials must then be root's or
+  // COMMAND's user's, who could signal and trace COMMAND anyway; anyone else stays out.
+  if (is_listed(sender)) return false;
+  uid_t command_uid = account_ ? account_->uid : geteuid();
+  return notification.uid == 0 || notification.uid == command_uid;
+}
+
+void Init::pause_notifications() {
+  constexpr Millis kPause{100};
+  spdlog::debug("strangers are flooding the notify socket: not reading it for {}",
+                format_duration(kPause));
+  loop_->unwatch(notify_->fd());
+  timers_.arm(TimerId::kNotifyPause, Clock::now() + kPause);
 }
 
 void Init::handle_notification(const NotifyMessage& message) {
@@ -246,7 +352,10 @@ void Init::handle_notification(const NotifyMessage& message) {
     notify_upstream("STATUS=" + *message.status);
   }
   if (message.main_pid && *message.main_pid != main_pid_ && phase_ == Phase::kRunning) {
-    if (is_descendant(*message.main_pid, getpid())) {
+    if (*message.main_pid == command_pid_ && !command_reaped_) {
+      release_main_process();  // Back to COMMAND itself, a child tend holds until it reaps it.
+      adopt_main_process(command_pid_, "MAINPID");
+    } else if (hold_main_process(*message.main_pid, "MAINPID")) {
       adopt_main_process(*message.main_pid, "MAINPID");
     } else {
       spdlog::warn("ignored MAINPID={}: not a process started by tend", *message.main_pid);
@@ -263,7 +372,7 @@ void Init::handle_notification(const NotifyMessage& message) {
       if (timers_.is_armed(id) && *timers_.deadline(id) < until) timers_.arm(id, until);
     }
   }
-  if (message.ready) mark_ready();
+  if (message.ready) report_ready();
   if (message.stopping) {
     spdlog::info("main process (pid {}) is stopping", main_pid_);
     notify_upstream("STOPPING=1");
@@ -274,7 +383,7 @@ void Init::handle_notification(const NotifyMessage& message) {
 void Init::handle_ready_fd() {
   char buffer[256];
   ssize_t got = read(ready_pipe_.get(), buffer, sizeof buffer);
-  if (got > 0 && std::memchr(buffer, '\n', static_cast<size_t>(got)) != nullptr) mark_ready();
+  if (got > 0 && std::memchr(buffer, '\n', static_cast<size_t>(got)) != nullptr) report_ready();
   if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
     loop_->unwatch(ready_pipe_.get());
     ready_pipe_.reset();

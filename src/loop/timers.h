@@ -13,7 +13,17 @@ using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
 /// Every deadline tend may be waiting for.
-enum class TimerId { kGrace, kStopDelay, kBackoff, kReady, kWatchdog, kPidFile, kCount };
+enum class TimerId {
+  kGrace,
+  kStopDelay,
+  kBackoff,
+  kReady,
+  kWatchdog,
+  kPidFile,
+  kNotifyPause,  ///< Strangers flooded the notify socket: it is not read until then.
+  kGiveUp,       ///< After SIGKILL: stop waiting for what tend cannot see or signal.
+  kCount
+};
 
 class Timers {
  public:

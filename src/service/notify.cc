@@ -49,15 +49,16 @@ void close_passed_fds(msghdr& message) {
   }
 }
 
-pid_t sender_of(msghdr& message) {
+/// The sender's credentials, as the kernel vouches for them; pid 0 (nobody) when absent.
+ucred sender_of(msghdr& message) {
   for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
       ucred credentials;
       std::memcpy(&credentials, CMSG_DATA(c), sizeof credentials);
-      return credentials.pid;
+      return credentials;
     }
   }
-  return 0;
+  return ucred{0, static_cast<uid_t>(-1), static_cast<gid_t>(-1)};
 }
 
 }  // namespace
@@ -127,7 +128,8 @@ std::optional<Notification> NotifySocket::receive() const {
   ssize_t got = recvmsg(fd_.get(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   if (got < 0) return std::nullopt;
   close_passed_fds(message);  // systemd-notify's BARRIER=1 waits for its fd to be closed.
-  return Notification{sender_of(message), std::string(text, static_cast<size_t>(got))};
+  ucred sender = sender_of(message);
+  return Notification{sender.pid, sender.uid, std::string(text, static_cast<size_t>(got))};
 }
 
 bool send_notification(const std::string& address, std::string_view text) {

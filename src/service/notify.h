@@ -30,7 +30,8 @@ NotifyMessage parse_notify_message(std::string_view text);
 
 /// One datagram received on the notify socket, with the sender's pid from its credentials.
 struct Notification {
-  pid_t sender = 0;
+  pid_t sender = 0;  ///< 0 when the sender is outside tend's PID namespace.
+  uid_t uid = 0;
   std::string text;
 };
 

@@ -4,15 +4,19 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
 
+#include "sys/pidfd.h"
 #include "sys/unique_fd.h"
 
 namespace tend {
@@ -21,6 +25,7 @@ namespace {
 struct ProcEntry {
   pid_t parent;
   bool is_zombie;
+  unsigned long long start;
 };
 
 std::optional<int> parse_int(std::string_view text) {
@@ -30,7 +35,18 @@ std::optional<int> parse_int(std::string_view text) {
   return value;
 }
 
-/// Reads state and parent from /proc/PID/stat: "pid (comm) S ppid ...", comm may hold ')'.
+/// The 0-based field `index` of the space-separated `fields` (the text after comm's ')').
+std::string_view nth_field(std::string_view fields, int index) {
+  for (int i = 0; i < index; ++i) {
+    auto space = fields.find(' ');
+    if (space == std::string_view::npos) return {};
+    fields.remove_prefix(space + 1);
+  }
+  return fields.substr(0, fields.find(' '));
+}
+
+/// Reads state, parent and start time from /proc/PID/stat: "pid (comm) S ppid ...", where comm
+/// may hold ')' and the start time is field 22 (the 20th after comm).
 std::optional<ProcEntry> read_stat(const char* pid_name) {
   char path[300];
   snprintf(path, sizeof path, "/proc/%s/stat", pid_name);
@@ -43,10 +59,29 @@ std::optional<ProcEntry> read_stat(const char* pid_name) {
   auto close_paren = stat.rfind(')');
   if (close_paren == std::string_view::npos || close_paren + 4 >= stat.size()) return std::nullopt;
   std::string_view rest = stat.substr(close_paren + 2);  // "S ppid ..."
-  auto space = rest.find(' ', 2);
-  auto parent = parse_int(rest.substr(2, space - 2));
-  if (!parent) return std::nullopt;
-  return ProcEntry{*parent, rest[0] == 'Z'};
+  auto parent = parse_int(nth_field(rest, 1));
+  std::string_view start_text = nth_field(rest, 19);
+  unsigned long long start = 0;
+  auto [end, error] =
+      std::from_chars(start_text.data(), start_text.data() + start_text.size(), start);
+  if (!parent || error != std::errc() || start_text.empty()) return std::nullopt;
+  return ProcEntry{*parent, rest[0] == 'Z', start};
+}
+
+std::optional<ProcEntry> read_stat(pid_t pid) {
+  char name[16];
+  snprintf(name, sizeof name, "%d", pid);
+  return read_stat(name);
+}
+
+/// Whether /proc is the procfs of tend's PID namespace: /proc/self names tend. A /proc that is
+/// missing, an empty directory, or the host's seen from a container tells nothing about tend's
+/// processes, and its pids would name strangers.
+bool proc_is_ours() {
+  char target[32];
+  ssize_t got = readlink("/proc/self", target, sizeof target - 1);
+  if (got <= 0) return false;
+  return parse_int(std::string_view(target, static_cast<size_t>(got))) == getpid();
 }
 
 template <typename Visit>
@@ -62,13 +97,14 @@ bool for_each_entry(const char* directory, Visit visit) {
 
 }  // namespace
 
-std::optional<std::vector<pid_t>> live_descendants(pid_t root) {
+std::optional<std::vector<ListedProcess>> live_descendants(pid_t root) {
+  if (!proc_is_ours()) return std::nullopt;
   std::unordered_map<pid_t, ProcEntry> processes;
   bool listed = for_each_entry("/proc", [&](int pid, const char* name) {
     if (auto entry = read_stat(name)) processes.emplace(pid, *entry);
   });
   if (!listed) return std::nullopt;
-  std::vector<pid_t> found;
+  std::vector<ListedProcess> found;
   for (const auto& [pid, entry] : processes) {
     if (entry.is_zombie) continue;
     // Walk up; the depth bound guards against a cycle from pids reused while we read.
@@ -77,18 +113,35 @@ std::optional<std::vector<pid_t>> live_descendants(pid_t root) {
       auto up = processes.find(ancestor);
       ancestor = up == processes.end() ? 0 : up->second.parent;
     }
-    if (ancestor == root && pid != root) found.push_back(pid);
+    if (ancestor == root && pid != root) found.push_back({pid, entry.start});
   }
   return found;
 }
 
-bool is_descendant(pid_t pid, pid_t root) {
+bool signal_if_same(const ListedProcess& process, int signo) {
+  UniqueFd held = open_pidfd(process.pid);
+  if (!held.is_open() && errno != ENOSYS) return false;  // ESRCH: gone already.
+  // Read after the pidfd was taken: if the start time still matches, the pidfd holds the listed
+  // process. If it has ended since, the signal below goes nowhere (ESRCH), never to a newcomer.
+  auto now = read_stat(process.pid);
+  if (!now || now->start != process.start) return false;
+  if (!held.is_open()) return kill(process.pid, signo) == 0;
+  return syscall(SYS_pidfd_send_signal, held.get(), signo, nullptr, 0) == 0;
+}
+
+std::optional<pid_t> parent_of(pid_t pid) {
+  auto entry = read_stat(pid);
+  return entry ? std::optional<pid_t>(entry->parent) : std::nullopt;
+}
+
+bool is_listed(pid_t pid) { return pid > 0 && proc_is_ours() && read_stat(pid).has_value(); }
+
+bool is_descendant(pid_t pid, pid_t root, bool zombie_too) {
+  if (!proc_is_ours()) return false;
   // The depth bound guards against a cycle from pids reused while we read.
   for (int depth = 0; pid > 1 && depth < 4096; ++depth) {
-    char name[16];
-    snprintf(name, sizeof name, "%d", pid);
-    auto entry = read_stat(name);
-    if (!entry || (depth == 0 && entry->is_zombie)) return false;
+    auto entry = read_stat(pid);
+    if (!entry || (depth == 0 && entry->is_zombie && !zombie_too)) return false;
     if (entry->parent == root) return true;
     pid = entry->parent;
   }

@@ -9,11 +9,31 @@
 
 namespace tend {
 
-/// Live (not zombie) processes below `root` in the process tree; nullopt when /proc is missing.
-std::optional<std::vector<pid_t>> live_descendants(pid_t root);
+/// A process as /proc lists it: its pid and its start time (clock ticks after boot), which
+/// together name one process, since a reused pid starts later.
+struct ListedProcess {
+  pid_t pid;
+  unsigned long long start;
+};
 
-/// Whether `pid` is a live process below `root` (walking its parents through /proc).
-bool is_descendant(pid_t pid, pid_t root);
+/// Live (not zombie) processes below `root` in the process tree; nullopt when /proc cannot be
+/// read or is not the /proc of tend's own PID namespace (missing, empty, or another's).
+std::optional<std::vector<ListedProcess>> live_descendants(pid_t root);
+
+/// Sends `signo` to `process` only if it is still the process listed: it is held by a pidfd,
+/// whose start time is then checked, so a pid reused in between is never signalled. Returns
+/// false when it is gone (or changed). Without pidfds (Linux < 5.3), kill(2) after the check.
+bool signal_if_same(const ListedProcess& process, int signo);
+
+/// Whether `pid` is a live process below `root` (walking its parents through /proc); with
+/// `zombie_too`, also one that has ended but is not yet reaped by its parent.
+bool is_descendant(pid_t pid, pid_t root, bool zombie_too = false);
+
+/// The parent of `pid` as /proc says it; nullopt when it is not listed.
+std::optional<pid_t> parent_of(pid_t pid);
+
+/// Whether `pid` has an entry in /proc (alive, or a zombie not yet reaped).
+bool is_listed(pid_t pid);
 
 /// Closes every descriptor above 2 that is not close-on-exec: those tend inherited, since all of
 /// its own are close-on-exec. Found through /proc/self/fd, or by probing when /proc is missing.

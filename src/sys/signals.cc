@@ -3,9 +3,12 @@
 #include "sys/signals.h"
 
 #include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace tend {
 namespace {
@@ -14,6 +17,21 @@ namespace {
 constexpr int kLastSignal = 64;
 
 bool is_catchable(int signo) { return signo != SIGKILL && signo != SIGSTOP; }
+
+/// The kernel's signal sets are 64 bits; glibc's sigset_t is larger and starts with them.
+constexpr size_t kKernelSetSize = 8;
+
+/// Every signal 1..64, glibc's own 32 and 33 included (its sigaddset refuses them).
+sigset_t every_signal() {
+  sigset_t all;
+  std::memset(&all, 0xff, sizeof all);
+  return all;
+}
+
+/// rt_sigprocmask without glibc's filter, which silently drops 32 and 33 from every mask.
+void set_kernel_mask(const sigset_t& mask) {
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, nullptr, kKernelSetSize);
+}
 
 }  // namespace
 
@@ -38,13 +56,11 @@ void InheritedSignals::restore() const {
   for (int signo = 1; signo <= kLastSignal; ++signo) {
     if (sigismember(&ignored, signo) == 1) sigaction(signo, &action, nullptr);
   }
-  sigprocmask(SIG_SETMASK, &mask, nullptr);
+  set_kernel_mask(mask);
 }
 
 void take_over_signals(const InheritedSignals& inherited) {
-  sigset_t all;
-  sigfillset(&all);
-  sigprocmask(SIG_SETMASK, &all, nullptr);
+  set_kernel_mask(every_signal());
   // exec reset every handler, so only the ignored signals differ from their default.
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
@@ -54,6 +70,12 @@ void take_over_signals(const InheritedSignals& inherited) {
       sigaction(signo, &action, nullptr);
     }
   }
+}
+
+int open_signalfd_for_every_signal() {
+  sigset_t all = every_signal();
+  return static_cast<int>(
+      syscall(SYS_signalfd4, -1, &all, kKernelSetSize, SFD_NONBLOCK | SFD_CLOEXEC));
 }
 
 bool stop_self(int signo) {

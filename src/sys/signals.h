@@ -20,8 +20,12 @@ struct InheritedSignals {
 
 /// Blocks every signal and puts the inherited ignored ones back to their default action, so that
 /// all of them (SIGCHLD included, even if inherited as ignored) queue up for the EventLoop's
-/// sigtimedwait.
+/// signalfd. "Every" means all 64 the kernel knows: glibc's sigfillset leaves out 32 and 33,
+/// which it keeps for threads tend does not have, and which would otherwise kill tend.
 void take_over_signals(const InheritedSignals& inherited);
+
+/// A non-blocking, close-on-exec signalfd for all 64 signals; -1 (errno set) on failure.
+int open_signalfd_for_every_signal();
 
 /// Stops tend with `signo` (SIGTSTP, SIGTTIN or SIGTTOU) the way an unblocked signal would,
 /// and returns once tend is continued. Returns false when the kernel discarded the stop (an

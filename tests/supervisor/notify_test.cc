@@ -182,15 +182,18 @@ TEST_P(NotifyTest, ExtendTimeoutUsecExtendsTheReadyTimeout) {
   EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
 }
 
-TEST_P(NotifyTest, UpwardReadyAtOnceWhenNotWaitingForReadiness) {
+// Readiness is passed on, never invented: a COMMAND that never says READY=1 is never reported
+// ready upward, even when tend itself does not wait for readiness.
+TEST_P(NotifyTest, NoUpwardReadyWhileCommandSaysNothing) {
   TempDir dir;
   UpwardSocket upward(dir.path() + "/upward.sock");
   TendRun run(GetParam(),
               {.args = helper({"env", "NOTIFY_SOCKET", "signals-until", "TERM", "exit", "0"}),
                .env = {upward.env()}});
   EXPECT_NE(notify_socket_of(run), upward.path()) << "COMMAND got tend's own NOTIFY_SOCKET";
-  EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
   run.wait_for_line("signals ready");
+  EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
+      << "READY=1 went up for a COMMAND that never said it; " << upward.describe();
   run.signal_tend(SIGTERM);
   EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
 }
@@ -215,13 +218,15 @@ TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
   EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
 }
 
-// --ready-timeout, --ready-fd and --watchdog each make tend wait for COMMAND's readiness too.
+// With or without --ready-timeout, --ready-fd or --watchdog, READY=1 goes up only once COMMAND
+// is ready.
 TEST_P(NotifyTest, UpwardReadyWaitsForCommandWithAnyReadinessOption) {
   struct Case {
     std::vector<std::string> options;
     std::vector<std::string> get_ready;
   };
   const Case cases[] = {
+      {{"-v"}, {"notify", "READY=1"}},  // No readiness option: READY=1 still waits for COMMAND.
       {{"--ready-timeout", "10s"}, {"notify", "READY=1"}},
       {{"--ready-fd", "5"}, {"write-fd", "5", "\n"}},
       {{"--watchdog", "10s"}, {"notify", "READY=1"}},
@@ -267,7 +272,8 @@ TEST_P(NotifyTest, UpwardStoppingWhenStopping) {
   TempDir dir;
   UpwardSocket upward(dir.path() + "/upward.sock");
   TendRun run(GetParam(),
-              {.args = helper({"signals-until", "TERM", "exit", "0"}), .env = {upward.env()}});
+              {.args = helper({"notify", "READY=1", "signals-until", "TERM", "exit", "0"}),
+               .env = {upward.env()}});
   run.wait_for_line("signals ready");
   ASSERT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
   EXPECT_FALSE(upward.has("STOPPING=1")) << upward.describe();

@@ -208,6 +208,13 @@ void TendRun::start(const Launch& launch) {
 
   ChildPlan plan;
   plan.fds = {{0, in[0]}, {1, out[1]}, {2, err[1]}};
+  if (launch.broken_stderr) {
+    int broken[2];
+    if (pipe2(broken, O_CLOEXEC) != 0) throw_errno("pipe2");
+    close(broken[0]);
+    plan.fds[2] = {2, broken[1]};
+    to_close.push_back(broken[1]);
+  }
   for (int fd : launch.stdout_copies) plan.fds.emplace_back(fd, out[1]);
   for (const auto& [fd, path] : launch.files) {
     int opened = open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -52,6 +52,8 @@ struct Launch {
   /// RLIMIT_SIGPENDING tend starts with (default: the test's own), to fill its signal queue.
   std::optional<rlim_t> sigpending_limit;
   std::string program = kTend;  ///< What runs instead of tend, for checks of the harness itself.
+  /// stderr is a pipe whose reading end is closed: every write to it raises SIGPIPE.
+  bool broken_stderr = false;
 };
 
 /// The parsed "report ..." lines of the probe.

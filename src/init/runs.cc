@@ -307,7 +307,7 @@ void Init::handle_notifications() {
   int strangers = 0;
   for (int i = 0; i < kBatch; ++i) {
     std::optional<Notification> notification = notify_->receive();
-    if (!notification) return;
+    if (!notification) break;
     if (!is_from_own_subtree(*notification)) {
       if (strangers++ == 0) {
         spdlog::debug("ignored a notification from pid {}, which tend did not start",

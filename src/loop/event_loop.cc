@@ -3,7 +3,9 @@
 #include "loop/event_loop.h"
 
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,8 +18,26 @@ namespace {
 
 /// Signals taken with one read; more wait for the next wake-up, which comes at once.
 constexpr size_t kSignalsPerRead = 16;
+/// Descriptors reported by one wait: the signalfd and the few tend watches.
+constexpr int kEventsPerWait = 8;
 
-bool is_readable(short revents) { return (revents & (POLLIN | POLLHUP | POLLERR)) != 0; }
+/// epoll_pwait2 (Linux 5.11) takes the timeout to the nanosecond; before it, epoll_wait's
+/// milliseconds are rounded up, so that a deadline is never woken for early.
+int wait_for_events(int epoll, epoll_event* events, const std::optional<timespec>& timeout) {
+  static bool has_pwait2 = true;
+  if (has_pwait2) {
+    int got = static_cast<int>(syscall(SYS_epoll_pwait2, epoll, events, kEventsPerWait,
+                                       timeout ? &*timeout : nullptr, nullptr, 0));
+    if (got >= 0 || errno != ENOSYS) return got;
+    has_pwait2 = false;
+  }
+  int millis = -1;
+  if (timeout) {
+    long long ms = timeout->tv_sec * 1000LL + (timeout->tv_nsec + 999999) / 1000000;
+    millis = static_cast<int>(std::min<long long>(ms, 1LL << 30));
+  }
+  return epoll_wait(epoll, events, kEventsPerWait, millis);
+}
 
 }  // namespace
 
@@ -29,37 +49,48 @@ std::optional<timespec> time_left(std::optional<TimePoint> deadline, TimePoint n
 }
 
 std::optional<EventLoop> EventLoop::create(SignalHandler on_signal) {
-  UniqueFd fd(open_signalfd_for_every_signal());
-  if (!fd.is_open()) return std::nullopt;
-  EventLoop loop(std::move(fd), std::move(on_signal));
-  loop.polled_.push_back({loop.signals_.get(), POLLIN, 0});
+  UniqueFd epoll(epoll_create1(EPOLL_CLOEXEC));
+  UniqueFd signals(open_signalfd_for_every_signal());
+  if (!epoll.is_open() || !signals.is_open()) return std::nullopt;
+  EventLoop loop(std::move(epoll), std::move(signals), std::move(on_signal));
+  if (!loop.add(loop.signals_.get())) return std::nullopt;
   return loop;
+}
+
+bool EventLoop::add(int fd) {
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = fd;
+  return epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
 bool EventLoop::watch(int fd, Handler handler) {
   int flags = fcntl(fd, F_GETFL);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return false;
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 || !add(fd)) return false;
   watched_.emplace_back(fd, std::move(handler));
-  polled_.push_back({fd, POLLIN, 0});
   return true;
 }
 
 void EventLoop::unwatch(int fd) {
+  epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
   std::erase_if(watched_, [fd](const auto& entry) { return entry.first == fd; });
-  std::erase_if(polled_, [this, fd](const pollfd& entry) {
-    return entry.fd == fd && entry.fd != signals_.get();
-  });
 }
 
 void EventLoop::wait_once(std::optional<TimePoint> deadline) {
   // No deadline (the common case): back to sleep after a forwarded signal without a clock read.
   std::optional<timespec> timeout = time_left(deadline, deadline ? Clock::now() : TimePoint{});
+  epoll_event events[kEventsPerWait];
   // EINTR cannot come from tend's own signals (all blocked), but a debugger attaching or a
   // SIGSTOP/SIGCONT pair can cause it: the caller simply waits again.
-  if (ppoll(polled_.data(), polled_.size(), timeout ? &*timeout : nullptr, nullptr) <= 0) return;
+  int ready = wait_for_events(epoll_.get(), events, timeout);
+  if (ready <= 0) return;
   // Signals first: a descriptor flooded by a writer must not hold up a stop.
-  if (is_readable(polled_.front().revents)) take_signals();
-  run_ready_handlers();
+  for (int i = 0; i < ready; ++i) {
+    if (events[i].data.fd == signals_.get()) take_signals();
+  }
+  for (int i = 0; i < ready; ++i) {
+    if (events[i].data.fd != signals_.get()) run_handler(events[i].data.fd);
+  }
 }
 
 void EventLoop::take_signals() {
@@ -72,25 +103,14 @@ void EventLoop::take_signals() {
   }
 }
 
-/// Runs the handler of every watched fd that ppoll found readable. Handlers may watch and unwatch
-/// (their own fd too), so each is looked up again and run from a copy.
-void EventLoop::run_ready_handlers() {
-  std::vector<pollfd> ready;
-  for (size_t i = 1; i < polled_.size(); ++i) {
-    if (polled_[i].revents != 0) ready.push_back(polled_[i]);
-  }
-  for (const pollfd& fd : ready) {
-    if (fd.revents & POLLNVAL) {
-      unwatch(fd.fd);  // Closed without unwatch: a bug, but no reason to spin.
-      continue;
-    }
-    if (!is_readable(fd.revents)) continue;
-    auto entry = std::find_if(watched_.begin(), watched_.end(),
-                              [&fd](const auto& watched) { return watched.first == fd.fd; });
-    if (entry == watched_.end()) continue;  // An earlier handler unwatched it.
-    Handler run = entry->second;
-    run();
-  }
+/// Handlers may watch and unwatch (their own fd too), so each is looked up again when its turn
+/// comes, and run from a copy.
+void EventLoop::run_handler(int fd) {
+  auto entry = std::find_if(watched_.begin(), watched_.end(),
+                            [fd](const auto& watched) { return watched.first == fd; });
+  if (entry == watched_.end()) return;  // An earlier handler unwatched it.
+  Handler run = entry->second;
+  run();
 }
 
 }  // namespace tend

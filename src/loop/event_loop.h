@@ -3,12 +3,12 @@
 //
 // Every signal is blocked (take_over_signals) and read from a signalfd; that fd and every watched
 // one (notify socket, ready pipe, pid-file inotify, a pidfd of a main process that is not tend's
-// child) are polled together with ppoll, whose timeout is the earliest deadline. A forwarded
-// signal costs ppoll, one read and the kill. Readiness is level-triggered: a handler that leaves
+// child) are in one epoll set, waited on with a timeout that is the earliest deadline. A
+// forwarded signal costs epoll_wait, one read and the kill (epoll rather than ppoll: the wait
+// queues are set up once, not on every call). Readiness is level-triggered: a handler that leaves
 // data behind (a bounded batch per wake-up) runs again on the next one, after pending signals.
 #pragma once
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -31,7 +31,7 @@ struct ReceivedSignal {
   bool sent_by_kernel() const { return code == SI_KERNEL; }
 };
 
-/// Time left until `deadline`, for ppoll: nullopt (sleep forever) without a deadline, zero once
+/// Time left until `deadline`, for the wait: nullopt (sleep forever) without a deadline, zero once
 /// it has passed.
 std::optional<timespec> time_left(std::optional<TimePoint> deadline, TimePoint now);
 
@@ -54,15 +54,16 @@ class EventLoop {
   void wait_once(std::optional<TimePoint> deadline);
 
  private:
-  EventLoop(UniqueFd signals, SignalHandler on_signal)
-      : signals_(std::move(signals)), on_signal_(std::move(on_signal)) {}
+  EventLoop(UniqueFd epoll, UniqueFd signals, SignalHandler on_signal)
+      : epoll_(std::move(epoll)), signals_(std::move(signals)), on_signal_(std::move(on_signal)) {}
+  bool add(int fd);
   void take_signals();
-  void run_ready_handlers();
+  void run_handler(int fd);
 
+  UniqueFd epoll_;
   UniqueFd signals_;
   SignalHandler on_signal_;
   std::vector<std::pair<int, Handler>> watched_;
-  std::vector<pollfd> polled_;  ///< signals_ first, then watched_ in order; rebuilt on change.
 };
 
 }  // namespace tend

@@ -41,6 +41,26 @@ TEST_P(SignalsTest, ItsOwnSigpipeFromABrokenStderrIsNeverForwarded) {
   EXPECT_FALSE(has_line(run.lines(), "signal 13")) << run.transcript();
 }
 
+// The whole class: every signal kill(2) can send tend, but KILL and STOP, is either its own to
+// handle (CHLD; TERM, INT and QUIT begin a stop) or forwarded; none ends or stalls tend.
+TEST_P(SignalsTest, EverySignalIsForwardedOrHandled) {
+  TendRun run(GetParam(), {.args = helper({"signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("signals ready");
+  for (int signo = 1; signo <= 64; ++signo) {
+    if (signo == SIGKILL || signo == SIGSTOP || signo == SIGCHLD || signo == SIGTERM ||
+        signo == SIGINT || signo == SIGQUIT) {
+      continue;
+    }
+    SCOPED_TRACE("signal " + std::to_string(signo));
+    run.signal_tend(signo);
+    run.wait_for_line("signal " + std::to_string(signo) + " ");
+  }
+  run.signal_tend(SIGCHLD);  // tend's own: it reaps, finds nothing, and goes on.
+  run.signal_tend(SIGTERM);
+  run.wait_for_line("signal 15 ");
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, SignalsTest, testing::ValuesIn(kAllModes), ModeName());
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "sys/accounts.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,12 +43,24 @@ std::optional<std::vector<std::string_view>> find_entry(std::string_view file, s
   return std::nullopt;
 }
 
-std::string read_file(const char* path) {
-  UniqueFd fd(open(path, O_RDONLY | O_CLOEXEC));
+/// Larger than any real passwd or group file; a bigger one is not read.
+constexpr off_t kMaxAccountsFile = 16 << 20;
+
+/// The image's passwd or group file, "" when missing. Opened so that a FIFO there cannot block
+/// tend and a device cannot feed it forever: only a regular file of sane size is read.
+std::optional<std::string> read_file(const char* path, std::string& error) {
+  UniqueFd fd(open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd.is_open()) return std::string();
+  struct stat info {};
+  if (fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size > kMaxAccountsFile) {
+    error = fmt::format("'{}' is not a regular file of at most 16 MiB", path);
+    return std::nullopt;
+  }
   std::string text;
   char buffer[4096];
   ssize_t got;
-  while (fd.is_open() && (got = read(fd.get(), buffer, sizeof buffer)) > 0) {
+  while (text.size() <= static_cast<size_t>(kMaxAccountsFile) &&
+         (got = read(fd.get(), buffer, sizeof buffer)) > 0) {
     text.append(buffer, static_cast<size_t>(got));
   }
   return text;
@@ -115,7 +128,10 @@ std::optional<Account> resolve_account(std::string_view spec, std::string_view p
 }
 
 std::optional<Account> resolve_account(std::string_view spec, std::string& error) {
-  return resolve_account(spec, read_file("/etc/passwd"), read_file("/etc/group"), error);
+  std::optional<std::string> passwd = read_file("/etc/passwd", error);
+  std::optional<std::string> group = passwd ? read_file("/etc/group", error) : std::nullopt;
+  if (!passwd || !group) return std::nullopt;
+  return resolve_account(spec, *passwd, *group, error);
 }
 
 }  // namespace tend

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The whole test suite: installs what is missing, checks formatting, then builds and runs every
-# test twice, against the static release binary and against an ASan+UBSan build.
+# test twice, against the static release binary and against an ASan+UBSan build; after the
+# release tests, tend with real daemons and terminal programs (tests/real).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+mapfile -t real_packages < <(grep -v '^#' tests/real/packages)
+scripts/deps.sh "${real_packages[@]}"
 
 echo "== formatting (.clang-format)"
 git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' | xargs clang-format --dry-run -Werror
@@ -16,4 +18,8 @@ for kind in release asan; do
   echo "== $kind tests"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2 --timeout 180
+  if [[ $kind == release ]]; then
+    echo "== real daemons and terminals"
+    tests/real/run.sh build/tend
+  fi
 done

@@ -268,7 +268,11 @@ bool Init::signal_main(int signo) {
     return send_signal(options_.single_child ? command_pid_ : -command_pid_, signo);
   }
   if (main_pidfd_.is_open()) {
-    if (signal_by_pidfd(main_pidfd_.get(), main_pid_, signo, main_group_ > 0)) return true;
+    // Its group if it leads one now: a daemon may call setsid() after writing its pid file, so
+    // what it led at adoption says nothing. ESRCH for the group: it leads none (or is gone).
+    int fd = main_pidfd_.get();
+    if (!options_.single_child && signal_by_pidfd(fd, main_pid_, signo, true)) return true;
+    if (signal_by_pidfd(fd, main_pid_, signo, false)) return true;
     if (errno != ESRCH) {
       spdlog::warn("cannot send {} to pid {}: {}", SignalLabel{signo}, main_pid_,
                    std::strerror(errno));

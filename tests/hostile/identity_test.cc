@@ -115,6 +115,29 @@ TEST_F(IdentityAsSubreaper, ANotificationFromTheLaunchersRecycledPidIsIgnored) {
   run.wait_exit();
 }
 
+// A daemon may lead a process group of its own only after writing its pid file (nginx's master
+// calls setsid() while its launcher writes the file): whether its group is signalled is decided
+// when a signal is sent, not once at adoption.
+TEST_P(IdentityTest, ADaemonThatLeadsAGroupLaterGetsSignalsToItsGroup) {
+  TempDir dir;
+  std::string pidfile = dir.path() + "/daemon.pid";
+  TendRun run(GetParam(), {.args = options_then_helper(
+                               {"-v", "--pidfile", pidfile},
+                               {"daemonize", "tag", "D", "write-pid", pidfile, "read-line",
+                                "setsid", "child", "tag", "K", "signals-until", "HUP", "exit", "0",
+                                ";;", "signals-until", "TERM", "exit", "0"}),
+                           .stdin_pipe = true});
+  wait_for_stderr(run, "(read from the pid file)");
+  run.write_stdin("\n");
+  run.wait_for_line("K signals ready");
+  run.wait_for_line("D signals ready");
+  run.signal_tend(SIGHUP);
+  run.wait_for_line("K signal 1 ");
+  run.signal_tend(SIGTERM);
+  run.wait_for_line("D signal 15 ");
+  run.wait_exit();
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, IdentityTest, testing::ValuesIn(kAllModes), ModeName());
 
 }  // namespace

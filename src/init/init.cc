@@ -70,7 +70,9 @@ Init::Init(const Options& options, const Inheritance& inherited)
       inherited_(inherited),
       is_pid1_(getpid() == 1),
       own_group_(getpgrp()),
-      restarts_(options) {}
+      restarts_(options) {
+  if (!options.pidfile.empty()) pid_file_.emplace(options.pidfile);
+}
 
 TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
@@ -190,8 +192,9 @@ void Init::handle_timers() {
             fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*watchdog_)));
         break;
       case TimerId::kPidFile:
-        fail_setup_of_run(fmt::format("pid file '{}' did not appear within {}", options_.pidfile,
-                                      format_duration(options_.pidfile_timeout)));
+        fail_setup_of_run(
+            fmt::format("pid file '{}' {}", options_.pidfile,
+                        pid_file_->describe_wait(format_duration(options_.pidfile_timeout))));
         break;
       case TimerId::kCount:
         break;

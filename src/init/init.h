@@ -75,6 +75,7 @@ class Init {
   std::optional<TendExit> fail_start(TendExit exit);
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
+  void watch_pid_file();
   void adopt_main_process(pid_t pid, const char* how);
   void stop_waiting_for_pid_file();
   void fail_setup_of_run(const std::string& why);
@@ -107,6 +108,7 @@ class Init {
   Timers timers_;
   Phase phase_ = Phase::kStarting;
   RestartTracker restarts_;
+  std::optional<PidFile> pid_file_;
 
   // The current run.
   pid_t command_pid_ = -1;  ///< What tend spawned (COMMAND, or a daemon's launcher).
@@ -119,7 +121,6 @@ class Init {
   bool launcher_exited_ = false;
   bool setup_failed_ = false;  ///< The run never got a main process (pid file problems).
   UniqueFd ready_pipe_;
-  std::optional<PidFileWatch> pid_file_watch_;
   std::optional<Millis> watchdog_;
   int pending_stop_signal_ = 0;
 

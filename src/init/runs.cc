@@ -46,6 +46,7 @@ std::optional<TendExit> Init::start_run() {
   watchdog_ = options_.watchdog;
   run_started_ = Clock::now();
   set_phase(Phase::kStarting);
+  if (pid_file_) pid_file_->begin_run();
 
   CommandEnvironment settings{notify_->address(), listen_fds_, options_.watchdog,
                               account_ ? std::optional(account_->home) : std::nullopt};
@@ -108,31 +109,33 @@ void Init::handle_launcher_exit(ChildStatus status) {
 
 void Init::adopt_pid_file() {
   if (phase_ != Phase::kStarting || !launcher_exited_) return;
-  bool malformed = false;
-  std::optional<pid_t> pid = read_pid_file(options_.pidfile, malformed);
-  if (pid && !is_descendant(*pid, getpid())) {
+  watch_pid_file();
+  PidFileRead read = pid_file_->read();
+  if (read.problem) {
+    return fail_setup_of_run(fmt::format("pid file '{}' {}", options_.pidfile, *read.problem));
+  }
+  if (!read.pid) return;  // Not written yet, or not complete: the watch or the timeout wakes tend.
+  if (!is_descendant(*read.pid, getpid())) {
     return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
-                                         *pid, options_.pidfile));
+                                         *read.pid, options_.pidfile));
   }
-  if (pid) return adopt_main_process(*pid, "read from the pid file");
-  if (malformed) {
-    return fail_setup_of_run(fmt::format("pid file '{}' holds no valid pid", options_.pidfile));
-  }
-  // Not written yet (or still empty): sleep until its directory changes, or the timeout.
-  if (!pid_file_watch_) {
-    pid_file_watch_ = PidFileWatch::start(options_.pidfile);
-    if (pid_file_watch_) {
-      loop_->watch(pid_file_watch_->fd(), [this] {
-        pid_file_watch_->drain();
-        adopt_pid_file();
-      });
-    } else {
-      spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
-    }
-  }
+  adopt_main_process(*read.pid, "read from the pid file");
+}
+
+/// Watches the pid file's path before it is read, so that a write just after the read wakes tend.
+void Init::watch_pid_file() {
   if (!timers_.is_armed(TimerId::kPidFile)) {
     timers_.arm(TimerId::kPidFile, Clock::now() + options_.pidfile_timeout);
   }
+  if (pid_file_->is_watched()) return;
+  if (!pid_file_->watch()) {
+    spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
+    return;
+  }
+  loop_->watch(pid_file_->watch_fd(), [this] {
+    pid_file_->handle_events();
+    adopt_pid_file();
+  });
 }
 
 void Init::adopt_main_process(pid_t pid, const char* how) {
@@ -149,9 +152,9 @@ void Init::adopt_main_process(pid_t pid, const char* how) {
 }
 
 void Init::stop_waiting_for_pid_file() {
-  if (pid_file_watch_) {
-    loop_->unwatch(pid_file_watch_->fd());
-    pid_file_watch_.reset();
+  if (pid_file_ && pid_file_->is_watched()) {
+    loop_->unwatch(pid_file_->watch_fd());
+    pid_file_->stop_watching();
   }
   timers_.disarm(TimerId::kPidFile);
 }

@@ -70,12 +70,14 @@ Init::Init(const Options& options, const Inheritance& inherited)
       inherited_(inherited),
       is_pid1_(getpid() == 1),
       own_group_(getpgrp()),
-      restarts_(options) {
+      restarts_(options),
+      ready_file_(options.ready_file) {
   if (!options.pidfile.empty()) pid_file_.emplace(options.pidfile);
 }
 
 TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
+  ready_file_.remove_stale();
   std::optional<TendExit> exit = start_run();
   if (!exit) {
     if (!options_.restarts()) release_what_command_inherited();
@@ -89,7 +91,7 @@ TendExit Init::run() {
     if (exit_override_) exit = TendExit{*exit_override_, 0};
   }
   give_back_terminal();
-  if (!options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  ready_file_.remove();
   return *exit;
 }
 

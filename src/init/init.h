@@ -14,6 +14,7 @@
 #include "loop/timers.h"
 #include "service/notify.h"
 #include "service/pidfile.h"
+#include "service/ready_file.h"
 #include "service/restart.h"
 #include "sys/accounts.h"
 #include "sys/signals.h"
@@ -109,6 +110,7 @@ class Init {
   Phase phase_ = Phase::kStarting;
   RestartTracker restarts_;
   std::optional<PidFile> pid_file_;
+  ReadyFile ready_file_;
 
   // The current run.
   pid_t command_pid_ = -1;  ///< What tend spawned (COMMAND, or a daemon's launcher).

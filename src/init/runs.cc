@@ -22,11 +22,6 @@ namespace {
 
 Millis ceil_millis(uint64_t usec) { return Millis((usec + 999) / 1000); }
 
-void create_ready_file(const std::string& path) {
-  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd.is_open()) spdlog::warn("cannot create ready file '{}': {}", path, std::strerror(errno));
-}
-
 /// Reports why COMMAND could not be started and says what tend's exit would be.
 TendExit report_spawn_failure(const SpawnResult& result, const std::string& command) {
   errno = result.error;
@@ -171,7 +166,7 @@ void Init::end_run(ChildStatus status) {
   last_status_ = status;
   if (status.shell_code() != 0) run_failed_ = true;
   spdlog::info("main process (pid {}) ended with {}", main_pid_, status.describe());
-  if (is_ready_ && !options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  ready_file_.remove();
   is_ready_ = false;
   for (TimerId id : {TimerId::kReady, TimerId::kWatchdog, TimerId::kStopDelay}) {
     timers_.disarm(id);
@@ -211,7 +206,7 @@ void Init::mark_ready() {
   timers_.disarm(TimerId::kReady);
   spdlog::log(options_.awaits_readiness() ? spdlog::level::info : spdlog::level::debug,
               "main process (pid {}) is ready", main_pid_);
-  if (!options_.ready_file.empty()) create_ready_file(options_.ready_file);
+  ready_file_.create();
   if (!told_upstream_ready_) notify_upstream("READY=1");
   told_upstream_ready_ = true;
 }

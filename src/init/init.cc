@@ -75,10 +75,14 @@ Init::Init(const Options& options, const Inheritance& inherited)
       self_(getpid()),
       is_pid1_(self_ == 1),
       own_group_(getpgrp()),
-      restarts_(options) {}
+      restarts_(options),
+      ready_file_(options.ready_file) {
+  if (!options.pidfile.empty()) pid_file_.emplace(options.pidfile);
+}
 
 TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
+  ready_file_.remove_stale();
   std::optional<TendExit> exit = start_run();
   if (!exit && pdeathsig_pending_) {
     handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
@@ -95,7 +99,7 @@ TendExit Init::run() {
     if (exit_override_) exit = TendExit{*exit_override_, 0};
   }
   give_back_terminal();
-  if (!options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  ready_file_.remove();
   return *exit;
 }
 
@@ -203,8 +207,9 @@ void Init::handle_timers() {
             fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*watchdog_)));
         break;
       case TimerId::kPidFile:
-        fail_setup_of_run(fmt::format("pid file '{}' did not appear within {}", options_.pidfile,
-                                      format_duration(options_.pidfile_timeout)));
+        fail_setup_of_run(
+            fmt::format("pid file '{}' {}", options_.pidfile,
+                        pid_file_->describe_wait(format_duration(options_.pidfile_timeout))));
         break;
       case TimerId::kNotifyPause:
         if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {

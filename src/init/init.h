@@ -14,6 +14,7 @@
 #include "loop/timers.h"
 #include "service/notify.h"
 #include "service/pidfile.h"
+#include "service/ready_file.h"
 #include "service/restart.h"
 #include "sys/accounts.h"
 #include "sys/signals.h"
@@ -82,6 +83,7 @@ class Init {
   std::optional<TendExit> fail_start(TendExit exit);
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
+  void watch_pid_file();
   void adopt_main_process(pid_t pid, const char* how);
   /// Holds a process that tend did not just fork by a pidfd, once /proc shows it below tend;
   /// false (with the reason logged) when it cannot be proven to be tend's.
@@ -126,6 +128,8 @@ class Init {
   Timers timers_;
   Phase phase_ = Phase::kStarting;
   RestartTracker restarts_;
+  std::optional<PidFile> pid_file_;
+  ReadyFile ready_file_;
 
   // The current run.
   pid_t command_pid_ = -1;       ///< What tend spawned (COMMAND, or a daemon's launcher).
@@ -141,7 +145,6 @@ class Init {
   bool launcher_exited_ = false;
   bool setup_failed_ = false;  ///< The run never got a main process (pid file problems).
   UniqueFd ready_pipe_;
-  std::optional<PidFileWatch> pid_file_watch_;
   std::optional<Millis> watchdog_;
   int pending_stop_signal_ = 0;
 

@@ -23,11 +23,6 @@ namespace {
 
 Millis ceil_millis(uint64_t usec) { return Millis((usec + 999) / 1000); }
 
-void create_ready_file(const std::string& path) {
-  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd.is_open()) spdlog::warn("cannot create ready file '{}': {}", path, std::strerror(errno));
-}
-
 /// Reports why COMMAND could not be started and says what tend's exit would be.
 TendExit report_spawn_failure(const SpawnResult& result, const std::string& command) {
   errno = result.error;
@@ -49,6 +44,7 @@ std::optional<TendExit> Init::start_run() {
   watchdog_ = options_.watchdog;
   run_started_ = Clock::now();
   set_phase(Phase::kStarting);
+  if (pid_file_) pid_file_->begin_run();
 
   CommandEnvironment settings{notify_->address(), listen_fds_, options_.watchdog,
                               account_ ? std::optional(account_->home) : std::nullopt};
@@ -114,34 +110,34 @@ void Init::handle_launcher_exit(ChildStatus status) {
 
 void Init::adopt_pid_file() {
   if (phase_ != Phase::kStarting || !launcher_exited_) return;
-  bool malformed = false;
-  std::optional<pid_t> pid = read_pid_file(options_.pidfile, malformed);
-  if (pid && !hold_main_process(*pid, "in the pid file")) {
+  watch_pid_file();
+  PidFileRead read = pid_file_->read();
+  if (read.problem) {
+    return fail_setup_of_run(fmt::format("pid file '{}' {}", options_.pidfile, *read.problem));
+  }
+  if (!read.pid) return;  // Not written yet, or not complete: the watch or the timeout wakes tend.
+  if (!hold_main_process(*read.pid, "in the pid file")) {
     return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
-                                         *pid, options_.pidfile));
+                                         *read.pid, options_.pidfile));
   }
-  if (pid) {
-    adopt_main_process(*pid, "read from the pid file");
-    return report_ready();  // A forking daemon is ready once it has written its pid file.
-  }
-  if (malformed) {
-    return fail_setup_of_run(fmt::format("pid file '{}' holds no valid pid", options_.pidfile));
-  }
-  // Not written yet (or still empty): sleep until its directory changes, or the timeout.
-  if (!pid_file_watch_) {
-    pid_file_watch_ = PidFileWatch::start(options_.pidfile);
-    if (pid_file_watch_) {
-      loop_->watch(pid_file_watch_->fd(), [this] {
-        pid_file_watch_->drain();
-        adopt_pid_file();
-      });
-    } else {
-      spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
-    }
-  }
+  adopt_main_process(*read.pid, "read from the pid file");
+  report_ready();  // A forking daemon is ready once it has written its pid file.
+}
+
+/// Watches the pid file's path before it is read, so that a write just after the read wakes tend.
+void Init::watch_pid_file() {
   if (!timers_.is_armed(TimerId::kPidFile)) {
     timers_.arm(TimerId::kPidFile, Clock::now() + options_.pidfile_timeout);
   }
+  if (pid_file_->is_watched()) return;
+  if (!pid_file_->watch()) {
+    spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
+    return;
+  }
+  loop_->watch(pid_file_->watch_fd(), [this] {
+    pid_file_->handle_events();
+    adopt_pid_file();
+  });
 }
 
 void Init::adopt_main_process(pid_t pid, const char* how) {
@@ -209,9 +205,9 @@ void Init::release_main_process() {
 }
 
 void Init::stop_waiting_for_pid_file() {
-  if (pid_file_watch_) {
-    loop_->unwatch(pid_file_watch_->fd());
-    pid_file_watch_.reset();
+  if (pid_file_ && pid_file_->is_watched()) {
+    loop_->unwatch(pid_file_->watch_fd());
+    pid_file_->stop_watching();
   }
   timers_.disarm(TimerId::kPidFile);
 }
@@ -229,7 +225,7 @@ void Init::end_run(ChildStatus status) {
   last_status_ = status;
   if (status.shell_code() != 0) run_failed_ = true;
   spdlog::info("main process (pid {}) ended with {}", main_pid_, status.describe());
-  if (is_ready_ && !options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  ready_file_.remove();
   is_ready_ = false;
   for (TimerId id : {TimerId::kReady, TimerId::kWatchdog, TimerId::kStopDelay}) {
     timers_.disarm(id);
@@ -270,7 +266,7 @@ void Init::mark_ready() {
   timers_.disarm(TimerId::kReady);
   spdlog::log(options_.awaits_readiness() ? spdlog::level::info : spdlog::level::debug,
               "main process (pid {}) is ready", main_pid_);
-  if (!options_.ready_file.empty()) create_ready_file(options_.ready_file);
+  ready_file_.create();
 }
 
 void Init::report_ready() {

@@ -6,13 +6,16 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -95,7 +98,49 @@ bool for_each_entry(const char* directory, Visit visit) {
   return true;
 }
 
+/// Whether /proc/PID/fdinfo/FD says the descriptor is open for writing ("flags:\t0100001").
+bool is_open_for_writing(pid_t pid, const char* fd_name) {
+  char path[300];
+  snprintf(path, sizeof path, "/proc/%d/fdinfo/%s", pid, fd_name);
+  UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd.is_open()) return false;
+  char buffer[256];
+  ssize_t got = read(fd.get(), buffer, sizeof buffer - 1);
+  if (got <= 0) return false;
+  std::string_view info(buffer, static_cast<size_t>(got));
+  size_t at = info.find("flags:");
+  if (at == std::string_view::npos) return false;
+  unsigned long flags = std::strtoul(buffer + at + 6, nullptr, 8);
+  return (flags & O_ACCMODE) != O_RDONLY;
+}
+
+/// Whether `pid` has a descriptor of the file (device, inode) open for writing.
+bool writes_to(pid_t pid, dev_t device, ino_t inode) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd", pid);
+  bool writes = false;
+  for_each_entry(path, [&](int, const char* fd_name) {
+    struct stat status {};
+    std::string link = std::string(path) + "/" + fd_name;
+    if (!writes && stat(link.c_str(), &status) == 0 && status.st_dev == device &&
+        status.st_ino == inode) {
+      writes = is_open_for_writing(pid, fd_name);
+    }
+  });
+  return writes;
+}
+
 }  // namespace
+
+std::optional<std::vector<pid_t>> processes_writing(pid_t root, dev_t device, ino_t inode) {
+  std::optional<std::vector<ListedProcess>> processes = live_descendants(root);
+  if (!processes) return std::nullopt;
+  std::vector<pid_t> writers;
+  for (const ListedProcess& process : *processes) {
+    if (writes_to(process.pid, device, inode)) writers.push_back(process.pid);
+  }
+  return writers;
+}
 
 std::optional<std::vector<ListedProcess>> live_descendants(pid_t root) {
   if (!proc_is_ours()) return std::nullopt;

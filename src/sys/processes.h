@@ -35,6 +35,10 @@ std::optional<pid_t> parent_of(pid_t pid);
 /// Whether `pid` has an entry in /proc (alive, or a zombie not yet reaped).
 bool is_listed(pid_t pid);
 
+/// Live processes below `root` that hold the file (device, inode) open for writing, each once;
+/// nullopt when /proc is missing.
+std::optional<std::vector<pid_t>> processes_writing(pid_t root, dev_t device, ino_t inode);
+
 /// Closes every descriptor above 2 that is not close-on-exec: those tend inherited, since all of
 /// its own are close-on-exec. Found through /proc/self/fd, or by probing when /proc is missing.
 void close_inherited_fds();

@@ -23,7 +23,8 @@
 //   fds                  print "fds 0,1,2,..." and "fd N TARGET" for every fd above 2
 //   listen               print "listen fds=$LISTEN_FDS pid=$LISTEN_PID self=PID"
 //   notify TEXT          send TEXT to $NOTIFY_SOCKET (a path or an abstract "@name"); in TEXT,
-//                        "{child}" is the pid of the last `child`, "{pid}" the own pid
+//                        "{child}" is the pid of the last `child`, "{pid}" the own pid, and
+//                        "{pid-head}" and "{pid-last}" its digits but the last, and the last
 //   notify-burst N TEXT  send TEXT N times, each as soon as the socket takes it
 //   notify-creds TEXT    same, with an explicit SCM_CREDENTIALS of this process
 //   notify-fd TEXT       same, with the write end of a pipe attached (SCM_RIGHTS); then wait up
@@ -45,12 +46,19 @@
 //   write-pid PATH       write the own pid to PATH (atomically), release the launcher
 //   write-file PATH TEXT write TEXT to PATH (atomically), release the launcher
 //   release              release the launcher
+//   part-open PATH       open PATH for writing (created, truncated: not atomically), keep it open
+//   part-write TEXT      write TEXT (expanded as for `notify`) to it, release the launcher
+//   part-close           close it
+//   mkdir PATH           make the directory PATH
+//   symlink TARGET PATH  make PATH a symlink to TARGET
+//   burn-pids N          fork N children that exit at once, so that later pids have more digits
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -76,6 +84,7 @@ using namespace tend::helper;  // NOLINT(google-build-using-namespace): the help
 
 int g_ready_fd = -1;     // Held open until `ready`; a parent in `child` waits for its close.
 int g_launcher_fd = -1;  // Held open until the daemon releases its launcher.
+int g_part_fd = -1;      // The file of `part-open`.
 pid_t g_last_child = -1;
 long g_count = -1;
 
@@ -130,13 +139,18 @@ socklen_t notify_address(sockaddr_un& address) {
   return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length);
 }
 
-/// TEXT with "{child}" replaced by the pid of the last `child` and "{pid}" by the own pid.
+/// TEXT with "{child}" replaced by the pid of the last `child`, "{pid}" by the own pid, and
+/// "{pid-head}" and "{pid-last}" by the own pid's digits but the last, and its last.
 std::string expand(std::string_view text) {
   std::string out(text);
-  for (auto [name, value] : {std::pair<std::string, pid_t>{"{child}", g_last_child},
-                             std::pair<std::string, pid_t>{"{pid}", getpid()}}) {
+  std::string pid = std::to_string(getpid());
+  for (auto [name, value] :
+       {std::pair<std::string, std::string>{"{child}", std::to_string(g_last_child)},
+        std::pair<std::string, std::string>{"{pid}", pid},
+        std::pair<std::string, std::string>{"{pid-head}", pid.substr(0, pid.size() - 1)},
+        std::pair<std::string, std::string>{"{pid-last}", pid.substr(pid.size() - 1)}}) {
     for (size_t at; (at = out.find(name)) != std::string::npos;) {
-      out.replace(at, name.size(), std::to_string(value));
+      out.replace(at, name.size(), value);
     }
   }
   return out;
@@ -315,6 +329,23 @@ void daemonize(bool wait_for_daemon) {
   _exit(0);
 }
 
+void burn_pids(int count) {
+  for (int i = 0; i < count; ++i) {
+    pid_t pid = fork();
+    if (pid < 0) fail("fork: %s", std::strerror(errno));
+    if (pid == 0) _exit(0);
+    reap(pid);
+  }
+}
+
+void write_part(std::string_view raw_text) {
+  std::string text = expand(raw_text);
+  if (write(g_part_fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    fail("part-write: %s", std::strerror(errno));
+  }
+  release_launcher();
+}
+
 int find_block_end(int end, char** argv, int start) {
   int depth = 1;
   for (int i = start; i < end; ++i) {
@@ -444,6 +475,24 @@ void run(char** argv, int start, int end) {
       write_file_atomically(path, next());
     } else if (word == "release") {
       release_launcher();
+    } else if (word == "part-open") {
+      const char* path = next();
+      g_part_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (g_part_fd < 0) fail("open '%s': %s", path, std::strerror(errno));
+    } else if (word == "part-write") {
+      write_part(next());
+    } else if (word == "part-close") {
+      close(g_part_fd);
+      g_part_fd = -1;
+    } else if (word == "mkdir") {
+      const char* path = next();
+      if (mkdir(path, 0755) != 0) fail("mkdir '%s': %s", path, std::strerror(errno));
+    } else if (word == "symlink") {
+      const char* target = next();
+      const char* path = next();
+      if (symlink(target, path) != 0) fail("symlink '%s': %s", path, std::strerror(errno));
+    } else if (word == "burn-pids") {
+      burn_pids(parse_number(next()));
     } else {
       fail("unknown word '%.*s'", static_cast<int>(word.size()), word.data());
     }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of pid file reading: a file still being written is not mistaken for a bad one.
+// Unit tests of pid file reading: a file still being written, left over from before the run, or
+// not a regular file at all is never read as a pid.
 #include "service/pidfile.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,44 +24,158 @@ class PidFileTest : public testing::Test {
     path_ = directory_ + "/daemon.pid";
   }
   void TearDown() override {
-    std::remove(path_.c_str());
+    for (const std::string& name : {path_, directory_ + "/other", directory_ + "/link"}) {
+      std::remove(name.c_str());
+    }
     rmdir(directory_.c_str());
   }
-  void write(const char* text) {
-    FILE* file = std::fopen(path_.c_str(), "w");
+  /// Writes `text` to `path` in place (same inode when it exists).
+  static void write(const std::string& path, const std::string& text) {
+    FILE* file = std::fopen(path.c_str(), "w");
     ASSERT_NE(file, nullptr);
-    std::fputs(text, file);
+    std::fputs(text.c_str(), file);
     std::fclose(file);
   }
+  void write(const std::string& text) { write(path_, text); }
+  /// Writes `text` to a new file and renames it over the pid file (a new inode).
+  void replace(const std::string& text) {
+    write(directory_ + "/other", text);
+    ASSERT_EQ(std::rename((directory_ + "/other").c_str(), path_.c_str()), 0);
+  }
+  PidFileRead read() { return PidFile(path_).read(); }
 
   std::string directory_;
   std::string path_;
 };
 
+bool is_not_yet(const PidFileRead& read) { return !read.pid && !read.problem; }
+
 TEST_F(PidFileTest, MissingAndEmptyAreNotYetWrittenNotMalformed) {
-  bool malformed = true;
-  EXPECT_EQ(read_pid_file(path_, malformed), std::nullopt);
-  EXPECT_FALSE(malformed);
+  EXPECT_TRUE(is_not_yet(read()));
   write("");  // Created with O_TRUNC, the pid not written yet.
-  malformed = true;
-  EXPECT_EQ(read_pid_file(path_, malformed), std::nullopt);
-  EXPECT_FALSE(malformed);
+  EXPECT_TRUE(is_not_yet(read()));
 }
 
 TEST_F(PidFileTest, PidWithNewline) {
   write("4242\n");
-  bool malformed = true;
-  EXPECT_EQ(read_pid_file(path_, malformed), 4242);
-  EXPECT_FALSE(malformed);
+  EXPECT_EQ(read().pid, 4242);
 }
 
 TEST_F(PidFileTest, TextThatIsNotAPidIsMalformed) {
   for (const char* text : {"abc\n", "12 34\n", "-5\n", "0\n"}) {
     write(text);
-    bool malformed = false;
-    EXPECT_EQ(read_pid_file(path_, malformed), std::nullopt) << text;
-    EXPECT_TRUE(malformed) << text;
+    PidFileRead result = read();
+    EXPECT_EQ(result.pid, std::nullopt) << text;
+    EXPECT_EQ(result.problem, "holds no valid pid") << text;
   }
+}
+
+// The old reader took the first 64 bytes and found a pid in them.
+TEST_F(PidFileTest, TheWholeFileIsReadAndMoreThan4KiBIsNotAPidFile) {
+  write("4242" + std::string(100, ' ') + "x\n");
+  EXPECT_EQ(read().problem, "holds no valid pid");
+  write("4242\n" + std::string(kMaxPidFileSize, ' '));
+  ASSERT_TRUE(read().problem.has_value());
+  EXPECT_NE(read().problem->find("more than 4096 bytes"), std::string::npos) << *read().problem;
+  write("4242" + std::string(kMaxPidFileSize - 5, ' ') + "\n");  // Exactly 4096 bytes.
+  EXPECT_EQ(read().pid, 4242);
+}
+
+// Opening a FIFO for reading blocks until a writer comes: tend must not even try.
+TEST_F(PidFileTest, FifoIsRefusedWithoutBlocking) {
+  ASSERT_EQ(mkfifo(path_.c_str(), 0644), 0);
+  alarm(5);  // Should the read block, the alarm ends the test as a failure.
+  PidFileRead result = read();
+  alarm(0);
+  EXPECT_EQ(result.problem, "is not a regular file");
+}
+
+TEST_F(PidFileTest, DirectoryIsRefused) {
+  ASSERT_EQ(mkdir(path_.c_str(), 0755), 0);
+  EXPECT_EQ(read().problem, "is not a regular file");
+  rmdir(path_.c_str());
+}
+
+// Reading through a symlink is reading: the pid it leads to is checked as tend's descendant.
+TEST_F(PidFileTest, SymlinkToAFileIsReadThrough) {
+  write(directory_ + "/other", "4242\n");
+  ASSERT_EQ(symlink("other", path_.c_str()), 0);
+  EXPECT_EQ(read().pid, 4242);
+}
+
+TEST_F(PidFileTest, SymlinkToAFifoIsRefused) {
+  ASSERT_EQ(mkfifo((directory_ + "/other").c_str(), 0644), 0);
+  ASSERT_EQ(symlink("other", path_.c_str()), 0);
+  alarm(5);
+  PidFileRead result = read();
+  alarm(0);
+  EXPECT_EQ(result.problem, "is not a regular file");
+}
+
+// No process holds it open for writing: the writer is done.
+TEST_F(PidFileTest, PidWithoutNewlineCountsOnceNobodyWritesIt) {
+  write("4242");
+  EXPECT_EQ(read().pid, 4242);
+}
+
+TEST_F(PidFileTest, WhatWasThereWhenTheRunBeganIsIgnoredUntilItChanges) {
+  write("4242\n");
+  PidFile pid_file(path_);
+  pid_file.begin_run();
+  EXPECT_TRUE(is_not_yet(pid_file.read()));
+  EXPECT_EQ(pid_file.describe_wait("30s"),
+            "was not rewritten within 30s: it holds what was there when the run began");
+  write("4343\n");  // The same inode, new text.
+  EXPECT_EQ(pid_file.read().pid, 4343);
+}
+
+// The same text in a new file: the new daemon got the old one's pid back.
+TEST_F(PidFileTest, ALeftOverReplacedByANewFileWithTheSameTextCounts) {
+  write("4242\n");
+  PidFile pid_file(path_);
+  pid_file.begin_run();
+  replace("4242\n");
+  EXPECT_EQ(pid_file.read().pid, 4242);
+}
+
+TEST_F(PidFileTest, EachRunTakesWhatIsThereWhenItBegins) {
+  PidFile pid_file(path_);
+  pid_file.begin_run();  // Nothing there: nothing left over.
+  write("4242\n");
+  EXPECT_EQ(pid_file.read().pid, 4242);
+  pid_file.begin_run();  // The next run: now that is left over.
+  EXPECT_TRUE(is_not_yet(pid_file.read()));
+  replace("4343\n");
+  EXPECT_EQ(pid_file.read().pid, 4343);
+}
+
+TEST_F(PidFileTest, TheWaitIsDescribedByWhatWasMissing) {
+  PidFile pid_file(path_);
+  pid_file.begin_run();
+  EXPECT_TRUE(is_not_yet(pid_file.read()));
+  EXPECT_EQ(pid_file.describe_wait("2s"), "did not appear within 2s");
+}
+
+TEST(PidTextTest, ANewlineEndsIt) {
+  EXPECT_TRUE(is_complete_pid_text("12\n", {}));
+  EXPECT_TRUE(is_complete_pid_text("12\n", {77}));
+}
+
+TEST(PidTextTest, WithoutNewlineItCountsOnceNoOtherProcessWritesIt) {
+  EXPECT_TRUE(is_complete_pid_text("123", {}));
+  EXPECT_TRUE(is_complete_pid_text("123", {123}));  // The daemon keeps its own pid file open.
+  EXPECT_FALSE(is_complete_pid_text("12", {123}));  // "12" of "123": 123 still writes.
+  EXPECT_FALSE(is_complete_pid_text("123", {123, 77}));
+  EXPECT_FALSE(is_complete_pid_text("", {77}));
+  EXPECT_FALSE(is_complete_pid_text("abc", {77}));
+}
+
+TEST(ParsePidTest, DigitsWithWhiteSpace) {
+  EXPECT_EQ(parse_pid(" 42\n"), 42);
+  EXPECT_EQ(parse_pid("42"), 42);
+  EXPECT_EQ(parse_pid(""), std::nullopt);
+  EXPECT_EQ(parse_pid("4 2"), std::nullopt);
+  EXPECT_EQ(parse_pid("99999999999"), std::nullopt);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 shift || true
 dir=build-fuzz
+scripts/deps.sh --fuzz
 
 cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEND_FUZZ=ON -DTEND_TESTS=OFF -DTEND_STATIC=OFF \

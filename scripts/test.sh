@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The whole test suite: installs what is missing, checks formatting, then builds and runs every
-# test twice, against the static release binary and against an ASan+UBSan build.
+# test twice, against the static release binary and against an ASan+UBSan build, and fuzzes
+# each parser for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --fuzz
 
 echo "== formatting (.clang-format)"
-git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' | xargs clang-format --dry-run -Werror
+git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'fuzz/*.cc' 'fuzz/*.h' |
+  xargs clang-format --dry-run -Werror
 
 for kind in release asan; do
   echo "== $kind build"
@@ -17,3 +19,6 @@ for kind in release asan; do
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2 --timeout 180
 done
+
+echo "== fuzz"
+scripts/fuzz.sh 10

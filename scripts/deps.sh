@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Installs the Debian 12 packages tend's build and tests need, if any is missing (run as root).
+# Installs the Debian 12 packages tend's build and tests need, if any is missing (run as root);
+# `scripts/deps.sh --fuzz` adds those of scripts/fuzz.sh.
 set -euo pipefail
 packages=(build-essential cmake git libcli11-dev libspdlog-dev libfmt-dev libgtest-dev
-          clang-format lld util-linux procps mandoc lintian systemd "$@")
+          clang-format lld util-linux procps mandoc lintian systemd)
+# clang and libFuzzer's runtime, for scripts/fuzz.sh only: not by default, so that the
+# Dockerfile's build stage does without them.
+if [[ ${1:-} == --fuzz ]]; then
+  shift
+  packages+=(clang libclang-rt-14-dev)
+fi
+packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 # The whole test suite: installs what is missing, checks formatting, then builds and runs every
 # test twice, against the static release binary and against an ASan+UBSan build; after the
-# release tests, tend with real daemons and terminal programs (tests/real).
+# release tests, tend with real daemons and terminal programs (tests/real); and fuzzes each parser
+# for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t real_packages < <(grep -v '^#' tests/real/packages)
-scripts/deps.sh "${real_packages[@]}"
+scripts/deps.sh --fuzz "${real_packages[@]}"
 
 echo "== formatting (.clang-format)"
-git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' | xargs clang-format --dry-run -Werror
+git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'fuzz/*.cc' 'fuzz/*.h' |
+  xargs clang-format --dry-run -Werror
 
 for kind in release asan; do
   echo "== $kind build"
@@ -23,3 +25,6 @@ for kind in release asan; do
     tests/real/run.sh build/tend
   fi
 done
+
+echo "== fuzz"
+scripts/fuzz.sh 10

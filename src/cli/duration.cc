@@ -2,25 +2,69 @@
 // Parsing of human durations such as "500ms", "1.5s", "1m", "10" (seconds) and "inf".
 #include "cli/duration.h"
 
-#include <cmath>
-#include <cstdlib>
+#include <charconv>
+#include <cstdint>
 
 #include <fmt/format.h>
 
 namespace tend {
 namespace {
 
-/// Milliseconds in one unit, or 0 for an unknown unit.
-double unit_millis(std::string_view unit) {
-  if (unit.empty() || unit == "s") return 1000.0;
-  if (unit == "ms") return 1.0;
-  if (unit == "us") return 0.001;
-  if (unit == "m") return 60'000.0;
-  if (unit == "h") return 3'600'000.0;
-  return 0.0;
+/// Microseconds in one unit, or 0 for an unknown unit.
+uint64_t unit_micros(std::string_view unit) {
+  if (unit.empty() || unit == "s") return 1'000'000;
+  if (unit == "ms") return 1'000;
+  if (unit == "us") return 1;
+  if (unit == "m") return 60'000'000;
+  if (unit == "h") return 3'600'000'000;
+  return 0;
 }
 
+/// Longer durations are refused (1e15 ms is some 31,000 years).
+constexpr uint64_t kLimitMillis = 1'000'000'000'000'000;
+
 bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '.'; }
+
+std::optional<uint64_t> parse_digits(std::string_view digits) {
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+/// A duration in whole microseconds, and whether a part of one more is left over.
+struct Micros {
+  uint64_t whole = 0;
+  bool has_rest = false;
+};
+
+/// The digits after a decimal point times `unit`, by long multiplication from the last digit:
+/// exact for any number of digits.
+Micros multiply_fraction(std::string_view fraction, uint64_t unit) {
+  Micros micros;
+  for (auto digit = fraction.rbegin(); digit != fraction.rend(); ++digit) {
+    uint64_t product = static_cast<uint64_t>(*digit - '0') * unit + micros.whole;
+    micros.has_rest = micros.has_rest || product % 10 != 0;
+    micros.whole = product / 10;
+  }
+  return micros;
+}
+
+/// "WHOLE" or "WHOLE.FRACTION" units of `unit` microseconds, in decimal rather than binary
+/// floating point: 2.023 has no exact double, and 2.023 * 1000 in doubles is 2023.0000000000002.
+std::optional<Micros> decimal_micros(std::string_view number, uint64_t unit) {
+  size_t dot = number.find('.');
+  auto whole = parse_digits(number.substr(0, dot));
+  if (!whole || *whole > kLimitMillis * 1000 / unit) return std::nullopt;
+  if (dot == std::string_view::npos) return Micros{*whole * unit, false};
+  std::string_view fraction = number.substr(dot + 1);
+  if (fraction.empty() || fraction.find('.') != std::string_view::npos) return std::nullopt;
+  Micros micros = multiply_fraction(fraction, unit);
+  micros.whole += *whole * unit;
+  return micros;
+}
 
 }  // namespace
 
@@ -28,15 +72,13 @@ std::optional<Millis> parse_duration(std::string_view text) {
   if (text == "inf" || text == "infinity") return kForever;
   size_t digits = 0;
   while (digits < text.size() && is_number_char(text[digits])) ++digits;
-  std::string number(text.substr(0, digits));
-  if (number.empty() || number.front() == '.' || number.back() == '.') return std::nullopt;
-  char* end = nullptr;
-  double value = std::strtod(number.c_str(), &end);
-  if (end != number.c_str() + number.size()) return std::nullopt;  // e.g. "1.2.3"
-  double per_unit = unit_millis(text.substr(digits));
-  if (per_unit == 0.0) return std::nullopt;
-  double millis = std::ceil(value * per_unit);
-  if (!std::isfinite(millis) || millis >= 1e15) return std::nullopt;
+  uint64_t per_unit = unit_micros(text.substr(digits));
+  if (per_unit == 0) return std::nullopt;
+  auto micros = decimal_micros(text.substr(0, digits), per_unit);
+  if (!micros) return std::nullopt;
+  // Rounded up: a part of a millisecond still counts.
+  uint64_t millis = micros->whole / 1000 + (micros->whole % 1000 != 0 || micros->has_rest);
+  if (millis >= kLimitMillis) return std::nullopt;
   return Millis(static_cast<Millis::rep>(millis));
 }
 

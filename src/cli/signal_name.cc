@@ -51,12 +51,12 @@ std::optional<int> parse_realtime(std::string_view name) {
   std::string_view rest = name.substr(5);
   int base = from_min ? SIGRTMIN : SIGRTMAX;
   if (rest.empty()) return base;
-  if (rest.size() < 2 || rest[0] != (from_min ? '+' : '-')) return std::nullopt;
+  // The offset is digits, with no sign of its own ("RTMAX--1" is no signal), and it is checked
+  // before the sum: SIGRTMIN + 2147483647 would overflow.
+  if (rest.size() < 2 || rest[0] != (from_min ? '+' : '-') || rest[1] == '-') return std::nullopt;
   auto offset = parse_number(rest.substr(1));
-  if (!offset) return std::nullopt;
-  int signo = from_min ? base + *offset : base - *offset;
-  if (signo < SIGRTMIN || signo > SIGRTMAX) return std::nullopt;
-  return signo;
+  if (!offset || *offset > SIGRTMAX - SIGRTMIN) return std::nullopt;
+  return from_min ? base + *offset : base - *offset;
 }
 
 }  // namespace

@@ -26,10 +26,12 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
+/// A uid or gid. (uid_t)-1 is none: to setresuid and chown it means "leave unchanged".
 std::optional<unsigned> parse_id(std::string_view text) {
   unsigned value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (value == static_cast<uid_t>(-1)) return std::nullopt;
   return value;
 }
 

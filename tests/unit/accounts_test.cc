@@ -59,6 +59,21 @@ TEST(ResolveAccount, GroupByNameOrNumber) {
 
 TEST(ResolveAccount, EmptyHomeBecomesRoot) { EXPECT_EQ(resolve("nohome")->home, "/"); }
 
+// A property fuzz/accounts_fuzz checks: 4294967295 is (uid_t)-1, which to setresuid and chown means
+// "leave unchanged", and which setuid refuses only when COMMAND is being started.
+TEST(ResolveAccount, MinusOneIsNoId) {
+  std::string error;
+  EXPECT_FALSE(resolve("4294967295", &error));
+  EXPECT_NE(error.find("'4294967295'"), std::string::npos);
+  EXPECT_FALSE(resolve("app:4294967295", &error));
+  EXPECT_NE(error.find("'4294967295'"), std::string::npos);
+  EXPECT_FALSE(resolve_account("ghost", "ghost:x:4294967295:0::/:/bin/sh\n", "", error));
+  EXPECT_FALSE(resolve_account("ghost", "ghost:x:0:4294967295::/:/bin/sh\n", "", error));
+  auto account = resolve_account("app", kPasswd, "bad:x:4294967295:app\n", error);
+  ASSERT_TRUE(account);
+  EXPECT_TRUE(account->groups.empty());
+}
+
 TEST(ResolveAccount, UnknownNamesAreErrors) {
   std::string error;
   EXPECT_FALSE(resolve("ghost", &error));

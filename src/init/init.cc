@@ -249,7 +249,7 @@ void Init::request_stop(int signo) {
     spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
                  format_duration(options_.stop_delay));
     pending_stop_signal_ = signo;
-    timers_.arm(TimerId::kStopDelay, Clock::now() + options_.stop_delay);
+    timers_.arm(TimerId::kStopDelay, deadline_after(Clock::now(), options_.stop_delay));
     return;
   }
   timers_.disarm(TimerId::kStopDelay);
@@ -277,7 +277,8 @@ void Init::begin_stop(int signo) {
   if (phase_ == Phase::kStopping || timers_.is_armed(TimerId::kGrace)) return;
   if (phase_ == Phase::kRunning) set_phase(Phase::kStopping);
   if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+  if (options_.grace != kForever)
+    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void Init::escalate() {
@@ -338,7 +339,8 @@ void Init::begin_cleanup() {
   spdlog::info("sent SIGTERM to what is left of the run: {}", describe_count(count));
   if (timers_.is_armed(TimerId::kGrace)) return;  // A stop began: its grace period goes on.
   if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+  if (options_.grace != kForever)
+    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void Init::set_phase(Phase phase) {

@@ -20,8 +20,6 @@
 namespace tend {
 namespace {
 
-Millis ceil_millis(uint64_t usec) { return Millis((usec + 999) / 1000); }
-
 void create_ready_file(const std::string& path) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.is_open()) spdlog::warn("cannot create ready file '{}': {}", path, std::strerror(errno));
@@ -131,7 +129,7 @@ void Init::adopt_pid_file() {
     }
   }
   if (!timers_.is_armed(TimerId::kPidFile)) {
-    timers_.arm(TimerId::kPidFile, Clock::now() + options_.pidfile_timeout);
+    timers_.arm(TimerId::kPidFile, deadline_after(Clock::now(), options_.pidfile_timeout));
   }
 }
 
@@ -142,7 +140,7 @@ void Init::adopt_main_process(pid_t pid, const char* how) {
   set_phase(Phase::kRunning);
   spdlog::info("main process '{}' is pid {} ({})", options_.command[0], pid, how);
   if (options_.ready_timeout && *options_.ready_timeout != kForever) {
-    timers_.arm(TimerId::kReady, run_started_ + *options_.ready_timeout);
+    timers_.arm(TimerId::kReady, deadline_after(run_started_, *options_.ready_timeout));
   }
   arm_watchdog();
   if (!options_.awaits_readiness()) mark_ready();
@@ -199,7 +197,7 @@ void Init::finish_run() {
   spdlog::info("restarting COMMAND in {} after {} (restart {})", format_duration(*delay),
                setup_failed_ ? "a failed start" : last_status_.describe(), restarts_.restarts());
   set_phase(Phase::kBackingOff);
-  timers_.arm(TimerId::kBackoff, Clock::now() + *delay);
+  timers_.arm(TimerId::kBackoff, deadline_after(Clock::now(), *delay));
 }
 
 void Init::mark_ready() {
@@ -224,7 +222,7 @@ void Init::fail_run(const std::string& why) {
 
 void Init::arm_watchdog() {
   if (watchdog_ && phase_ == Phase::kRunning) {
-    timers_.arm(TimerId::kWatchdog, Clock::now() + *watchdog_);
+    timers_.arm(TimerId::kWatchdog, deadline_after(Clock::now(), *watchdog_));
   }
 }
 
@@ -253,12 +251,13 @@ void Init::handle_notification(const NotifyMessage& message) {
     }
   }
   if (message.watchdog_usec) {
-    watchdog_ = ceil_millis(*message.watchdog_usec);
+    watchdog_ = watchdog_interval(*message.watchdog_usec);
+    if (!watchdog_) timers_.disarm(TimerId::kWatchdog);
     arm_watchdog();
   }
   if (message.watchdog_ping) arm_watchdog();
   if (message.extend_timeout_usec) {
-    TimePoint until = Clock::now() + ceil_millis(*message.extend_timeout_usec);
+    TimePoint until = deadline_after(Clock::now(), millis_from_usec(*message.extend_timeout_usec));
     for (TimerId id : {TimerId::kReady, TimerId::kGrace}) {
       if (timers_.is_armed(id) && *timers_.deadline(id) < until) timers_.arm(id, until);
     }

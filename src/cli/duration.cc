@@ -24,8 +24,9 @@ bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '.'; }
 
 }  // namespace
 
-std::optional<Millis> parse_duration(std::string_view text) {
+std::optional<Millis> parse_duration(std::string_view text, DurationError* error) {
   if (text == "inf" || text == "infinity") return kForever;
+  if (error != nullptr) *error = DurationError::kMalformed;  // Unless it turns out too long.
   size_t digits = 0;
   while (digits < text.size() && is_number_char(text[digits])) ++digits;
   std::string number(text.substr(0, digits));
@@ -36,7 +37,10 @@ std::optional<Millis> parse_duration(std::string_view text) {
   double per_unit = unit_millis(text.substr(digits));
   if (per_unit == 0.0) return std::nullopt;
   double millis = std::ceil(value * per_unit);
-  if (!std::isfinite(millis) || millis >= 1e15) return std::nullopt;
+  if (!std::isfinite(millis) || millis > static_cast<double>(kLongestDuration.count())) {
+    if (error != nullptr) *error = DurationError::kTooLong;
+    return std::nullopt;
+  }
   return Millis(static_cast<Millis::rep>(millis));
 }
 

@@ -32,15 +32,6 @@ std::string describe_count(int count) {
   return fmt::format("{} process{}", count, count == 1 ? "" : "es");
 }
 
-/// LISTEN_FDS when LISTEN_PID names tend: descriptors handed down by socket activation.
-std::optional<int> socket_activation_fds() {
-  const char* pid = getenv("LISTEN_PID");
-  const char* count = getenv("LISTEN_FDS");
-  if (pid == nullptr || count == nullptr || std::atol(pid) != getpid()) return std::nullopt;
-  int fds = std::atoi(count);
-  return fds > 0 ? std::optional<int>(fds) : std::nullopt;
-}
-
 }  // namespace
 
 const char* phase_name(Phase phase) {
@@ -123,7 +114,7 @@ std::optional<TendExit> Init::set_up_supervision() {
     return system_failure("cannot watch the notify socket");
   }
   if (const char* upstream = getenv("NOTIFY_SOCKET")) upstream_notify_ = upstream;
-  listen_fds_ = socket_activation_fds();
+  listen_fds_ = inherited_listen_fds();
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "service/environment.h"
@@ -143,6 +144,39 @@ TEST(CommandEnvironment, ReplacesSupervisorVariables) {
                                            "WATCHDOG_PID="}));
   EXPECT_EQ(command_pid_variables(settings),
             (std::vector<std::string>{"LISTEN_PID", "WATCHDOG_PID"}));
+}
+
+TEST(ListenFds, CountForThisProcess) {
+  std::string problem;
+  EXPECT_EQ(listen_fds_for("42", "2", 42, 1024, problem), 2);
+  EXPECT_EQ(listen_fds_for("42", "1021", 42, 1024, problem), 1021);  // fds 3 to 1023.
+  EXPECT_EQ(problem, "");
+}
+
+TEST(ListenFds, NotThisProcessOrNoneIsQuiet) {
+  std::string problem;
+  for (auto [pid, fds] : {std::pair<const char*, const char*>{nullptr, "2"},
+                          {"42", nullptr},
+                          {"43", "2"},
+                          {"x", "2"},
+                          {"42x", "2"},
+                          {"", "2"},
+                          {"4294967338", "2"},
+                          {"42", "0"}}) {
+    EXPECT_EQ(listen_fds_for(pid, fds, 42, 1024, problem), std::nullopt)
+        << (pid ? pid : "(unset)") << " " << (fds ? fds : "(unset)");
+  }
+  EXPECT_EQ(problem, "");
+}
+
+// atoi wrapped 99999999999 to 1215752191 descriptors, which COMMAND was told it had.
+TEST(ListenFds, CountOutOfRangeIsIgnoredWithAWarning) {
+  for (const char* fds : {"1022", "99999999999", "-1", "x", "", "2 "}) {
+    std::string problem;
+    EXPECT_EQ(listen_fds_for("42", fds, 42, 1024, problem), std::nullopt) << fds;
+    EXPECT_EQ(problem,
+              fmt::format("ignored LISTEN_FDS='{}': expected a count from 1 to 1021", fds));
+  }
 }
 
 TEST(CommandEnvironment, UserHomeReplacesHome) {

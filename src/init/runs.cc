@@ -14,6 +14,7 @@
 #include "init/init.h"
 #include "init/report.h"
 #include "service/environment.h"
+#include "service/printable.h"
 #include "sys/processes.h"
 #include "sys/spawn.h"
 
@@ -29,7 +30,8 @@ void create_ready_file(const std::string& path) {
 TendExit report_spawn_failure(const SpawnResult& result, const std::string& command) {
   errno = result.error;
   if (result.stage != SpawnStage::kExec) return system_failure("cannot start COMMAND");
-  report_error(fmt::format("cannot run '{}': {}", command, std::strerror(result.error)));
+  report_error(
+      fmt::format("cannot run '{}': {}", command, describe_exec_error(command, result.error)));
   return {exit_code_for_exec_error(result.error), 0};
 }
 
@@ -233,14 +235,14 @@ void Init::handle_notifications() {
       spdlog::debug("ignored a notification from pid {}, which tend did not start", sender);
       continue;
     }
-    spdlog::debug("notification from pid {}: {}", sender, notification->text);
+    spdlog::debug("notification from pid {}: {}", sender, Printable{notification->text});
     handle_notification(parse_notify_message(notification->text));
   }
 }
 
 void Init::handle_notification(const NotifyMessage& message) {
   if (message.status) {
-    spdlog::info("COMMAND status: {}", *message.status);
+    spdlog::info("COMMAND status: {}", Printable{*message.status});
     notify_upstream("STATUS=" + *message.status);
   }
   if (message.main_pid && *message.main_pid != main_pid_ && phase_ == Phase::kRunning) {

@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   // Captured before tend changes anything: COMMAND gets exactly this.
   const tend::Inheritance inherited = tend::Inheritance::capture();
   tend::ParseOutcome parsed = tend::parse_options(argc, argv);
+  for (const std::string& warning : parsed.warnings) {
+    std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
+  }
   if (!parsed.options) {
     std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;

@@ -20,17 +20,20 @@ uint64_t unit_micros(std::string_view unit) {
   return 0;
 }
 
-/// Longer durations are refused (1e15 ms is some 31,000 years).
-constexpr uint64_t kLimitMillis = 1'000'000'000'000'000;
+/// Longer durations are refused (kLongestDuration, 100 years).
+constexpr uint64_t kLimitMillis = static_cast<uint64_t>(kLongestDuration.count());
 
 bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '.'; }
 
-std::optional<uint64_t> parse_digits(std::string_view digits) {
+/// The value of plain decimal digits; nullopt when malformed, or too long (then `*error` says so).
+std::optional<uint64_t> parse_digits(std::string_view digits, DurationError* error) {
   uint64_t value = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
-    return std::nullopt;
+  auto [end, result] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || end != digits.data() + digits.size()) return std::nullopt;
+  if (result == std::errc::result_out_of_range && error != nullptr) {
+    *error = DurationError::kTooLong;
   }
+  if (result != std::errc()) return std::nullopt;
   return value;
 }
 
@@ -54,10 +57,14 @@ Micros multiply_fraction(std::string_view fraction, uint64_t unit) {
 
 /// "WHOLE" or "WHOLE.FRACTION" units of `unit` microseconds, in decimal rather than binary
 /// floating point: 2.023 has no exact double, and 2.023 * 1000 in doubles is 2023.0000000000002.
-std::optional<Micros> decimal_micros(std::string_view number, uint64_t unit) {
+std::optional<Micros> decimal_micros(std::string_view number, uint64_t unit, DurationError* error) {
   size_t dot = number.find('.');
-  auto whole = parse_digits(number.substr(0, dot));
-  if (!whole || *whole > kLimitMillis * 1000 / unit) return std::nullopt;
+  auto whole = parse_digits(number.substr(0, dot), error);
+  if (!whole) return std::nullopt;
+  if (*whole > kLimitMillis * 1000 / unit) {
+    if (error != nullptr) *error = DurationError::kTooLong;
+    return std::nullopt;
+  }
   if (dot == std::string_view::npos) return Micros{*whole * unit, false};
   std::string_view fraction = number.substr(dot + 1);
   if (fraction.empty() || fraction.find('.') != std::string_view::npos) return std::nullopt;
@@ -68,17 +75,21 @@ std::optional<Micros> decimal_micros(std::string_view number, uint64_t unit) {
 
 }  // namespace
 
-std::optional<Millis> parse_duration(std::string_view text) {
+std::optional<Millis> parse_duration(std::string_view text, DurationError* error) {
   if (text == "inf" || text == "infinity") return kForever;
+  if (error != nullptr) *error = DurationError::kMalformed;  // Unless it turns out too long.
   size_t digits = 0;
   while (digits < text.size() && is_number_char(text[digits])) ++digits;
   uint64_t per_unit = unit_micros(text.substr(digits));
   if (per_unit == 0) return std::nullopt;
-  auto micros = decimal_micros(text.substr(0, digits), per_unit);
+  auto micros = decimal_micros(text.substr(0, digits), per_unit, error);
   if (!micros) return std::nullopt;
   // Rounded up: a part of a millisecond still counts.
   uint64_t millis = micros->whole / 1000 + (micros->whole % 1000 != 0 || micros->has_rest);
-  if (millis >= kLimitMillis) return std::nullopt;
+  if (millis > kLimitMillis) {
+    if (error != nullptr) *error = DurationError::kTooLong;
+    return std::nullopt;
+  }
   return Millis(static_cast<Millis::rep>(millis));
 }
 

@@ -7,7 +7,12 @@
 #include <charconv>
 #include <string_view>
 
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <climits>
+#include <csignal>
+#include <cstdint>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -26,16 +31,18 @@ struct RawOptions {
   bool no_tty = false;
   std::string grace;
   std::vector<std::string> rewrites;
-  std::vector<int> success_exits;
+  std::vector<std::string> success_exits;
   std::string pdeathsig;
-  int verbosity = 0;
+  /// Each -v as "true", or the value of --verbose=N or TEND_VERBOSE: counted by tend, since
+  /// CLI11's own count aborts on a number beyond 64 bits.
+  std::vector<std::string> verbosity;
   std::string restart;
   std::string restart_delay;
   std::string restart_delay_max;
   std::string restart_reset;
   std::string pidfile;
   std::string pidfile_timeout;
-  std::optional<int> ready_fd;
+  std::string ready_fd;
   std::string ready_file;
   std::string ready_timeout;
   std::string watchdog;
@@ -52,6 +59,8 @@ constexpr char kDescription[] =
 constexpr char kFooter[] =
     "\nEvery option can also be set by an environment variable TEND_<OPTION> (for example\n"
     "TEND_GRACE=5s, TEND_VERBOSE=2, TEND_REWRITE=TERM:QUIT,USR1:0); the command line wins.\n"
+    "A DURATION is a number with us, ms, s (the default), m or h, up to 876000h (100 years),\n"
+    "or inf for never.\n"
     "Exit status: COMMAND's; 128+N (or the same signal) when it died of signal N; 125 when tend\n"
     "fails; 126 when COMMAND cannot be executed; 127 when it is not found.\n";
 
@@ -142,45 +151,152 @@ std::string usage_error(std::string_view what) {
   return fmt::format("tend: {}\n{}\n", what, kHelpHint);
 }
 
-/// Checks and converts what CLI11 collected; returns an error message, or "" when all is well.
-std::string convert(const RawOptions& raw, Options& options) {
-  options.single_child = raw.single_child;
-  options.no_tty = raw.no_tty;
-  options.verbosity = raw.verbosity;
-  std::string error;
-  auto duration = [&](const char* name, const std::string& text, auto& target) {
-    if (!error.empty() || raw.given.count(name) == 0) return;
-    auto parsed = parse_duration(text);
-    if (!parsed) {
-      error = fmt::format("invalid {} '{}': expected a duration such as 500ms, 2s, 1m or inf", name,
-                          text);
-      return;
-    }
+/// A whole decimal number, nothing around it; nullopt when malformed or beyond `Number`.
+template <typename Number>
+std::optional<Number> parse_decimal(std::string_view text) {
+  Number value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// One -v ("true"), or a count: digits of any length (more than 2 logs no more), true, false.
+std::optional<int> verbosity_count(std::string_view text) {
+  if (text == "true") return 1;
+  if (text == "false") return 0;
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  size_t first = text.find_first_not_of('0');
+  if (first == std::string_view::npos) return 0;
+  return text.size() - first > 1 ? 2 : std::min(text[first] - '0', 2);
+}
+
+/// Why tend can never act on `signo` when it receives it; nullptr when it can.
+const char* why_never_handled(int signo) {
+  if (signo == SIGKILL || signo == SIGSTOP) return "cannot be caught";
+  if (signo == SIGCHLD) return "only tells tend to reap";
+  return nullptr;
+}
+
+/// One DURATION option; returns an error message, or "" when it is fine or not given.
+std::string convert_duration(const RawOptions& raw, const char* name, const std::string& text,
+                             auto& target) {
+  if (raw.given.count(name) == 0) return {};
+  DurationError why = DurationError::kMalformed;
+  std::optional<Millis> parsed = parse_duration(text, &why);
+  if (parsed) {
     target = *parsed;
-  };
-  duration("--grace", raw.grace, options.grace);
-  duration("--restart-delay", raw.restart_delay, options.restart_delay);
-  duration("--restart-delay-max", raw.restart_delay_max, options.restart_delay_max);
-  duration("--restart-reset", raw.restart_reset, options.restart_reset);
-  duration("--pidfile-timeout", raw.pidfile_timeout, options.pidfile_timeout);
-  duration("--ready-timeout", raw.ready_timeout, options.ready_timeout);
-  duration("--watchdog", raw.watchdog, options.watchdog);
-  duration("--stop-delay", raw.stop_delay, options.stop_delay);
-  if (!error.empty()) return error;
-  if (options.watchdog == Millis(0)) return "invalid --watchdog '0': expected a positive duration";
+    return {};
+  }
+  if (why == DurationError::kTooLong) {
+    return fmt::format("invalid {} '{}': longer than {} (100 years); use inf for never", name, text,
+                       format_duration(kLongestDuration));
+  }
+  return fmt::format("invalid {} '{}': expected a duration such as 500ms, 2s, 1m or inf", name,
+                     text);
+}
+
+std::string convert_durations(const RawOptions& raw, Options& options) {
+  for (std::string error :
+       {convert_duration(raw, "--grace", raw.grace, options.grace),
+        convert_duration(raw, "--restart-delay", raw.restart_delay, options.restart_delay),
+        convert_duration(raw, "--restart-delay-max", raw.restart_delay_max,
+                         options.restart_delay_max),
+        convert_duration(raw, "--restart-reset", raw.restart_reset, options.restart_reset),
+        convert_duration(raw, "--pidfile-timeout", raw.pidfile_timeout, options.pidfile_timeout),
+        convert_duration(raw, "--ready-timeout", raw.ready_timeout, options.ready_timeout),
+        convert_duration(raw, "--watchdog", raw.watchdog, options.watchdog),
+        convert_duration(raw, "--stop-delay", raw.stop_delay, options.stop_delay)}) {
+    if (!error.empty()) return error;
+  }
+  // A watchdog that never fires, or a first restart that never comes, means nothing.
+  if (options.watchdog == Millis(0) || options.watchdog == kForever) {
+    return fmt::format("invalid --watchdog '{}': expected a positive finite duration",
+                       raw.watchdog);
+  }
+  if (options.restart_delay == kForever) {
+    return fmt::format("invalid --restart-delay '{}': expected a finite duration",
+                       raw.restart_delay);
+  }
+  return {};
+}
+
+std::string convert_ready_fd(const RawOptions& raw, Options& options) {
+  if (raw.given.count("--ready-fd") == 0) return {};
+  long limit = descriptor_limit();
+  std::optional<int> fd = parse_decimal<int>(raw.ready_fd);
+  if (!fd || *fd <= 2 || *fd >= limit) {
+    return fmt::format(
+        "invalid --ready-fd '{}': expected a descriptor number from 3 to {} (the descriptor "
+        "limit is {})",
+        raw.ready_fd, limit - 1, limit);
+  }
+  options.ready_fd = fd;
+  return {};
+}
+
+std::string convert_signals(const RawOptions& raw, Options& options) {
+  for (const auto& text : raw.rewrites) {
+    auto rewrite = parse_rewrite(text);
+    if (!rewrite) {
+      return fmt::format("invalid --rewrite '{}': expected FROM:TO with signal names or numbers",
+                         text);
+    }
+    if (const char* why = why_never_handled(rewrite->first)) {
+      return fmt::format("invalid --rewrite '{}': {} {}, so tend never forwards it", text,
+                         signal_name(rewrite->first), why);
+    }
+    options.rewrites.set(rewrite->first, rewrite->second);
+  }
+  if (raw.given.count("--pdeathsig") > 0) {
+    options.pdeathsig = parse_signal(raw.pdeathsig);
+    if (!options.pdeathsig)
+      return fmt::format("invalid --pdeathsig '{}': unknown signal", raw.pdeathsig);
+    if (const char* why = why_never_handled(*options.pdeathsig)) {
+      return fmt::format("invalid --pdeathsig '{}': {} {}, so tend could never handle it",
+                         raw.pdeathsig, signal_name(*options.pdeathsig), why);
+    }
+  }
+  return {};
+}
+
+std::string convert_numbers(const RawOptions& raw, Options& options) {
+  for (const std::string& text : raw.verbosity) {
+    std::optional<int> count = verbosity_count(text);
+    if (!count) {
+      return fmt::format("invalid --verbose '{}': expected a count such as 0, 1 or 2", text);
+    }
+    options.verbosity = std::min(options.verbosity + *count, 2);  // 2 logs everything already.
+  }
+  for (const std::string& text : raw.success_exits) {
+    std::optional<int> code = parse_decimal<int>(text);
+    if (!code || *code < 0 || *code > 255) {
+      return fmt::format("invalid --success-exit '{}': expected an exit code from 0 to 255", text);
+    }
+    options.success_exits.insert(*code);
+  }
   if (raw.given.count("--restart") > 0) {
     auto policy = parse_restart_policy(raw.restart);
     if (!policy) {
       return fmt::format(
-          "invalid --restart '{}': expected no, on-failure, on-failure:MAX or always", raw.restart);
+          "invalid --restart '{}': expected no, on-failure, on-failure:MAX (MAX from 0 to {}) or "
+          "always",
+          raw.restart, INT_MAX);
     }
     options.restart = *policy;
   }
-  if (raw.ready_fd && *raw.ready_fd <= 2) {
-    return fmt::format("invalid --ready-fd '{}': expected a descriptor number above 2",
-                       *raw.ready_fd);
+  return convert_ready_fd(raw, options);
+}
+
+/// Checks and converts what CLI11 collected; returns an error message, or "" when all is well.
+std::string convert(const RawOptions& raw, Options& options) {
+  options.single_child = raw.single_child;
+  options.no_tty = raw.no_tty;
+  for (std::string error : {convert_durations(raw, options), convert_numbers(raw, options),
+                            convert_signals(raw, options)}) {
+    if (!error.empty()) return error;
   }
-  options.ready_fd = raw.ready_fd;
   for (auto [name, text] :
        {std::pair{"--pidfile", &raw.pidfile}, std::pair{"--ready-file", &raw.ready_file},
         std::pair{"--user", &raw.user}}) {
@@ -192,29 +308,29 @@ std::string convert(const RawOptions& raw, Options& options) {
   options.ready_file = raw.ready_file;
   options.user = raw.user;
   options.no_new_privs = raw.no_new_privs;
-  for (const auto& text : raw.rewrites) {
-    auto rewrite = parse_rewrite(text);
-    if (!rewrite) {
-      return fmt::format("invalid --rewrite '{}': expected FROM:TO with signal names or numbers",
-                         text);
-    }
-    options.rewrites.set(rewrite->first, rewrite->second);
-  }
-  for (int code : raw.success_exits) {
-    if (code < 0 || code > 255) {
-      return fmt::format("invalid --success-exit '{}': expected an exit code from 0 to 255", code);
-    }
-    options.success_exits.insert(code);
-  }
-  if (raw.given.count("--pdeathsig") > 0) {
-    options.pdeathsig = parse_signal(raw.pdeathsig);
-    if (!options.pdeathsig)
-      return fmt::format("invalid --pdeathsig '{}': unknown signal", raw.pdeathsig);
-  }
   return {};
 }
 
+/// TEND_* variables that name no option: a typo such as TEND_GRAEC would otherwise do nothing.
+std::vector<std::string> unknown_variables(const CLI::App& app) {
+  std::set<std::string> known;
+  for (const CLI::Option* option : app.get_options()) known.insert(option->get_envname());
+  std::vector<std::string> unknown;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    std::string_view assignment = *variable;
+    std::string name(assignment.substr(0, assignment.find('=')));
+    if (name.starts_with("TEND_") && known.count(name) == 0) unknown.push_back(name);
+  }
+  return unknown;
+}
+
 }  // namespace
+
+long descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur > INT_MAX) return INT_MAX;
+  return static_cast<long>(limit.rlim_cur);
+}
 
 SignalRewrites::SignalRewrites() {
   for (int signo = 0; signo <= kMaxSignal; ++signo) to_[signo] = signo;
@@ -283,7 +399,7 @@ std::optional<Options> options_without_parsing(int argc, const char* const* argv
 }
 
 ParseOutcome parse_options(int argc, const char* const* argv) {
-  if (auto options = options_without_parsing(argc, argv)) return {std::move(options), 0, {}};
+  if (auto options = options_without_parsing(argc, argv)) return {std::move(options), 0, {}, {}};
   CLI::App app(kDescription, "tend");
   RawOptions raw;
   define_options(app, raw);
@@ -298,6 +414,9 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
   if (!option_args.empty() && option_args.back() == "--") option_args.pop_back();
 
   ParseOutcome outcome;
+  for (const std::string& name : unknown_variables(app)) {
+    outcome.warnings.push_back(fmt::format("unknown variable {} (ignored)", name));
+  }
   try {
     std::reverse(option_args.begin(), option_args.end());  // CLI11 takes them reversed.
     app.parse(option_args);

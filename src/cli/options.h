@@ -77,6 +77,7 @@ struct ParseOutcome {
   std::optional<Options> options;
   int exit_code = 0;
   std::string message;  ///< Printed to stdout when exit_code is 0, to stderr otherwise.
+  std::vector<std::string> warnings;  ///< Printed to stderr as "tend: warning: ...", whatever else.
 };
 
 /// Parses argv and the TEND_* variables of the environment; the command line wins.
@@ -89,6 +90,10 @@ size_t find_command_start(const std::vector<std::string>& args,
 
 /// Parses "FROM:TO" (signal names or numbers, TO may be 0); nullopt when malformed.
 std::optional<std::pair<int, int>> parse_rewrite(std::string_view text);
+
+/// RLIMIT_NOFILE's soft limit (INT_MAX when unlimited): dup2 refuses a descriptor number at or
+/// above it, so every descriptor COMMAND is handed must be below it.
+long descriptor_limit();
 
 /// "tend version 0.1.0 - git.abc1234", the form `docker info` parses.
 std::string version_line();

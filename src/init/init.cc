@@ -36,15 +36,6 @@ std::string describe_count(int count) {
   return fmt::format("{} process{}", count, count == 1 ? "" : "es");
 }
 
-/// LISTEN_FDS when LISTEN_PID names tend: descriptors handed down by socket activation.
-std::optional<int> socket_activation_fds() {
-  const char* pid = getenv("LISTEN_PID");
-  const char* count = getenv("LISTEN_FDS");
-  if (pid == nullptr || count == nullptr || std::atol(pid) != getpid()) return std::nullopt;
-  int fds = std::atoi(count);
-  return fds > 0 ? std::optional<int>(fds) : std::nullopt;
-}
-
 }  // namespace
 
 const char* phase_name(Phase phase) {
@@ -137,7 +128,7 @@ std::optional<TendExit> Init::set_up_supervision() {
     return system_failure("cannot watch the notify socket");
   }
   if (const char* upstream = getenv("NOTIFY_SOCKET")) upstream_notify_ = upstream;
-  listen_fds_ = socket_activation_fds();
+  listen_fds_ = inherited_listen_fds();
   return std::nullopt;
 }
 
@@ -302,7 +293,7 @@ void Init::request_stop(int signo) {
     spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
                  format_duration(options_.stop_delay));
     pending_stop_signal_ = signo;
-    timers_.arm(TimerId::kStopDelay, Clock::now() + options_.stop_delay);
+    timers_.arm(TimerId::kStopDelay, deadline_after(Clock::now(), options_.stop_delay));
     return;
   }
   timers_.disarm(TimerId::kStopDelay);
@@ -330,7 +321,8 @@ void Init::begin_stop(int signo) {
   if (phase_ == Phase::kStopping || timers_.is_armed(TimerId::kGrace)) return;
   if (phase_ == Phase::kRunning) set_phase(Phase::kStopping);
   if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+  if (options_.grace != kForever)
+    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void Init::escalate() {
@@ -415,7 +407,8 @@ void Init::begin_cleanup() {
   spdlog::info("sent SIGTERM to what is left of the run: {}", describe_count(count));
   if (timers_.is_armed(TimerId::kGrace)) return;  // A stop began: its grace period goes on.
   if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+  if (options_.grace != kForever)
+    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void Init::set_phase(Phase phase) {

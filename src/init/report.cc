@@ -10,6 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/signal_name.h"
+#include "service/printable.h"
+#include "sys/interpreter.h"
 
 namespace tend {
 
@@ -23,6 +25,17 @@ TendExit system_failure(std::string_view what) {
 TendExit usage_failure(std::string_view what) {
   report_error(fmt::format("{}\nRun 'tend --help' for usage.", what));
   return {kExitTendFailure, 0};
+}
+
+std::string describe_exec_error(const std::string& command, int error) {
+  if (error == ENOENT) {
+    // The kernel reads the "#!" line up to a newline: a script saved with CRLF line ends names
+    // "/bin/sh\r", which Printable shows as /bin/sh\x0d.
+    if (std::optional<std::string> interpreter = missing_interpreter(command)) {
+      return fmt::format("interpreter '{}' not found", Printable{*interpreter});
+    }
+  }
+  return std::strerror(error);
 }
 
 bool send_signal(pid_t target, int signo) {

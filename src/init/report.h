@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <string>
 #include <string_view>
 
 #include "init/exit_status.h"
@@ -18,6 +19,10 @@ TendExit system_failure(std::string_view what);
 
 /// Reports a usage problem found at setup ("... Run 'tend --help'") and returns exit 125.
 TendExit usage_failure(std::string_view what);
+
+/// Why exec of `command` failed with `error`, for "cannot run 'COMMAND': ...": strerror, or for
+/// a script whose "#!" interpreter is missing (ENOENT of a file that is there), that interpreter.
+std::string describe_exec_error(const std::string& command, int error);
 
 /// kill(2) where a vanished target (ESRCH) is an expected outcome, not an error.
 bool send_signal(pid_t target, int signo);

@@ -14,6 +14,7 @@
 #include "init/init.h"
 #include "init/report.h"
 #include "service/environment.h"
+#include "service/printable.h"
 #include "sys/pidfd.h"
 #include "sys/processes.h"
 #include "sys/spawn.h"
@@ -21,13 +22,12 @@
 namespace tend {
 namespace {
 
-Millis ceil_millis(uint64_t usec) { return Millis((usec + 999) / 1000); }
-
 /// Reports why COMMAND could not be started and says what tend's exit would be.
 TendExit report_spawn_failure(const SpawnResult& result, const std::string& command) {
   errno = result.error;
   if (result.stage != SpawnStage::kExec) return system_failure("cannot start COMMAND");
-  report_error(fmt::format("cannot run '{}': {}", command, std::strerror(result.error)));
+  report_error(
+      fmt::format("cannot run '{}': {}", command, describe_exec_error(command, result.error)));
   return {exit_code_for_exec_error(result.error), 0};
 }
 
@@ -127,7 +127,7 @@ void Init::adopt_pid_file() {
 /// Watches the pid file's path before it is read, so that a write just after the read wakes tend.
 void Init::watch_pid_file() {
   if (!timers_.is_armed(TimerId::kPidFile)) {
-    timers_.arm(TimerId::kPidFile, Clock::now() + options_.pidfile_timeout);
+    timers_.arm(TimerId::kPidFile, deadline_after(Clock::now(), options_.pidfile_timeout));
   }
   if (pid_file_->is_watched()) return;
   if (!pid_file_->watch()) {
@@ -147,7 +147,7 @@ void Init::adopt_main_process(pid_t pid, const char* how) {
   set_phase(Phase::kRunning);
   spdlog::info("main process '{}' is pid {} ({})", options_.command[0], pid, how);
   if (options_.ready_timeout && *options_.ready_timeout != kForever) {
-    timers_.arm(TimerId::kReady, run_started_ + *options_.ready_timeout);
+    timers_.arm(TimerId::kReady, deadline_after(run_started_, *options_.ready_timeout));
   }
   arm_watchdog();
   if (reported_ready_early_) {
@@ -257,7 +257,7 @@ void Init::finish_run() {
   spdlog::info("restarting COMMAND in {} after {} (restart {})", format_duration(*delay),
                setup_failed_ ? "a failed start" : last_status_.describe(), restarts_.restarts());
   set_phase(Phase::kBackingOff);
-  timers_.arm(TimerId::kBackoff, Clock::now() + *delay);
+  timers_.arm(TimerId::kBackoff, deadline_after(Clock::now(), *delay));
 }
 
 void Init::mark_ready() {
@@ -292,7 +292,7 @@ void Init::fail_run(const std::string& why) {
 
 void Init::arm_watchdog() {
   if (watchdog_ && phase_ == Phase::kRunning) {
-    timers_.arm(TimerId::kWatchdog, Clock::now() + *watchdog_);
+    timers_.arm(TimerId::kWatchdog, deadline_after(Clock::now(), *watchdog_));
   }
 }
 
@@ -311,7 +311,8 @@ void Init::handle_notifications() {
       }
       continue;
     }
-    spdlog::debug("notification from pid {}: {}", notification->sender, notification->text);
+    spdlog::debug("notification from pid {}: {}", notification->sender,
+                  Printable{notification->text});
     handle_notification(parse_notify_message(notification->text));
   }
   if (strangers > 0) pause_notifications();
@@ -344,7 +345,7 @@ void Init::pause_notifications() {
 
 void Init::handle_notification(const NotifyMessage& message) {
   if (message.status) {
-    spdlog::info("COMMAND status: {}", *message.status);
+    spdlog::info("COMMAND status: {}", Printable{*message.status});
     notify_upstream("STATUS=" + *message.status);
   }
   if (message.main_pid && *message.main_pid != main_pid_ && phase_ == Phase::kRunning) {
@@ -358,12 +359,13 @@ void Init::handle_notification(const NotifyMessage& message) {
     }
   }
   if (message.watchdog_usec) {
-    watchdog_ = ceil_millis(*message.watchdog_usec);
+    watchdog_ = watchdog_interval(*message.watchdog_usec);
+    if (!watchdog_) timers_.disarm(TimerId::kWatchdog);
     arm_watchdog();
   }
   if (message.watchdog_ping) arm_watchdog();
   if (message.extend_timeout_usec) {
-    TimePoint until = Clock::now() + ceil_millis(*message.extend_timeout_usec);
+    TimePoint until = deadline_after(Clock::now(), millis_from_usec(*message.extend_timeout_usec));
     for (TimerId id : {TimerId::kReady, TimerId::kGrace}) {
       if (timers_.is_armed(id) && *timers_.deadline(id) < until) timers_.arm(id, until);
     }

@@ -6,6 +6,15 @@
 
 namespace tend {
 
+TimePoint deadline_after(TimePoint now, std::chrono::milliseconds after) {
+  // Milliseconds hold 1e6 times more than the clock's nanoseconds: compare before converting.
+  constexpr auto kLongest = std::chrono::floor<std::chrono::milliseconds>(Clock::duration::max());
+  if (after <= std::chrono::milliseconds(0)) return now;
+  if (after >= kLongest) return TimePoint::max();
+  Clock::duration step = after;
+  return now > TimePoint::max() - step ? TimePoint::max() : now + step;
+}
+
 std::optional<TimePoint> Timers::earliest_armed() const {
   std::optional<TimePoint> first;
   for (const auto& deadline : deadlines_) {

@@ -12,6 +12,11 @@ namespace tend {
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
+/// `now + after`, or TimePoint::max() (never) when that is past what the clock can hold: a
+/// duration from the command line or from COMMAND (inf, a huge EXTEND_TIMEOUT_USEC=) must mean
+/// "later", and `now + after` would wrap into the past and fire at once. Negative is now.
+TimePoint deadline_after(TimePoint now, std::chrono::milliseconds after);
+
 /// Every deadline tend may be waiting for.
 enum class TimerId {
   kGrace,

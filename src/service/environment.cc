@@ -7,9 +7,14 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdlib>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/options.h"
 
 namespace tend {
 namespace {
@@ -22,7 +27,42 @@ std::string_view name_of(std::string_view assignment) {
   return assignment.substr(0, assignment.find('='));
 }
 
+/// A whole decimal number; nullopt when malformed or beyond `Number` (atoi would wrap).
+template <typename Number>
+std::optional<Number> parse_decimal(const char* text) {
+  std::string_view digits = text;
+  Number value{};
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 }  // namespace
+
+std::optional<int> listen_fds_for(const char* listen_pid, const char* listen_fds, pid_t self,
+                                  long fd_limit, std::string& problem) {
+  if (listen_pid == nullptr || listen_fds == nullptr || parse_decimal<pid_t>(listen_pid) != self) {
+    return std::nullopt;
+  }
+  std::optional<int> count = parse_decimal<int>(listen_fds);
+  if (count == 0) return std::nullopt;
+  if (!count || *count < 0 || *count > fd_limit - 3) {
+    problem = fmt::format("ignored LISTEN_FDS='{}': expected a count from 1 to {}", listen_fds,
+                          fd_limit - 3);
+    return std::nullopt;
+  }
+  return count;
+}
+
+std::optional<int> inherited_listen_fds() {
+  std::string problem;
+  std::optional<int> count = listen_fds_for(std::getenv("LISTEN_PID"), std::getenv("LISTEN_FDS"),
+                                            getpid(), descriptor_limit(), problem);
+  if (!problem.empty()) spdlog::warn("{}", problem);
+  return count;
+}
 
 std::vector<std::string> command_pid_variables(const CommandEnvironment& settings) {
   std::vector<std::string> names;

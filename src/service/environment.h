@@ -3,6 +3,8 @@
 // that belong to COMMAND rather than to tend.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,16 @@ std::vector<std::string> command_pid_variables(const CommandEnvironment& setting
 /// tend's environment `inherited` ("NAME=value" each) adjusted for COMMAND.
 std::vector<std::string> build_command_environment(const std::vector<std::string>& inherited,
                                                    const CommandEnvironment& settings);
+
+/// Socket activation handed to a process `self`: how many descriptors, from 3 up, LISTEN_FDS
+/// gives when LISTEN_PID names `self`. nullopt when either is unset or names another process, or
+/// LISTEN_FDS is 0; also nullopt, with `problem` saying why, when LISTEN_FDS is not a count from
+/// 1 to `fd_limit` - 3.
+std::optional<int> listen_fds_for(const char* listen_pid, const char* listen_fds, pid_t self,
+                                  long fd_limit, std::string& problem);
+
+/// listen_fds_for tend itself, from its environment; a problem is logged as a warning.
+std::optional<int> inherited_listen_fds();
 
 /// The current process's environment as strings.
 std::vector<std::string> current_environment();

@@ -86,6 +86,16 @@ NotifyMessage parse_notify_message(std::string_view text) {
   return message;
 }
 
+Millis millis_from_usec(uint64_t usec) {
+  // Not (usec + 999) / 1000: that wraps for the last 999 values, UINT64_MAX among them.
+  return Millis(static_cast<Millis::rep>(usec / 1000 + (usec % 1000 != 0 ? 1 : 0)));
+}
+
+std::optional<Millis> watchdog_interval(uint64_t usec) {
+  if (usec == 0 || usec == UINT64_MAX) return std::nullopt;
+  return millis_from_usec(usec);
+}
+
 std::optional<NotifySocket> NotifySocket::create() {
   // Abstract: needs no writable directory (FROM scratch has none), leaves nothing behind even
   // when tend is SIGKILLed, and a COMMAND running as another user can still reach it. PID and

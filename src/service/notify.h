@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/duration.h"
 #include "sys/unique_fd.h"
 
 namespace tend {
@@ -25,8 +26,16 @@ struct NotifyMessage {
   std::optional<uint64_t> extend_timeout_usec;
 };
 
-/// Parses newline-separated VAR=VALUE assignments; unknown or malformed ones are ignored.
+/// Parses newline-separated VAR=VALUE assignments; unknown or malformed ones are ignored, and so
+/// is a MAINPID= that is not a pid (0, negative, beyond pid_t).
 NotifyMessage parse_notify_message(std::string_view text);
+
+/// Microseconds from a notification as milliseconds, rounded up (never 0 for a positive value).
+Millis millis_from_usec(uint64_t usec);
+
+/// The watchdog interval that WATCHDOG_USEC=usec asks for; nullopt turns the watchdog off, as
+/// systemd reads 0 and UINT64_MAX (its USEC_INFINITY).
+std::optional<Millis> watchdog_interval(uint64_t usec);
 
 /// One datagram received on the notify socket, with the sender's pid from its credentials.
 struct Notification {

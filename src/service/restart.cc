@@ -3,6 +3,7 @@
 #include "service/restart.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace tend {
 
@@ -19,7 +20,8 @@ std::optional<Millis> RestartTracker::after_run(bool failed, Millis run_length) 
   Millis delay = next_delay_;
   next_delay_ = next_delay_ >= max_delay_ / 2 ? max_delay_ : std::min(next_delay_ * 2, max_delay_);
   delay = std::min(delay, max_delay_);
-  ++restarts_;
+  // Saturates: --restart always with no delay could count past INT_MAX in a few weeks.
+  if (restarts_ < INT_MAX) ++restarts_;
   return delay;
 }
 

@@ -64,6 +64,24 @@ const BadInput kBadInputs[] = {
     {"EnvWatchdogMalformed", {}, {"TEND_WATCHDOG=5x"}},
     {"EnvStopDelayMalformed", {}, {"TEND_STOP_DELAY=5x"}},
     {"EnvUserUnknown", {}, {"TEND_USER=nosuchuser"}},
+    // Numbers past their range: a duration beyond 100 years wrapped the clock into the past.
+    {"GraceBeyond100Years", {"--grace", "10000000000s"}, {}},
+    {"StopDelayBeyond100Years", {"--stop-delay", "876001h"}, {}},
+    {"EnvReadyTimeoutBeyond100Years", {}, {"TEND_READY_TIMEOUT=99999999999999999999h"}},
+    {"WatchdogInf", {"--watchdog", "inf"}, {}},
+    {"RestartDelayInf", {"--restart-delay", "inf"}, {}},
+    {"ReadyFdBeyondTheDescriptorLimit", {"--ready-fd", "99999999"}, {}},
+    {"ReadyFdBeyondInt", {"--ready-fd", "99999999999"}, {}},
+    {"SuccessExitBeyondInt", {"--success-exit", "99999999999"}, {}},
+    {"RestartMaxBeyondInt", {"--restart", "on-failure:99999999999"}, {}},
+    {"EnvVerboseNegative", {}, {"TEND_VERBOSE=-1"}},
+    // Signals tend never gets to act on.
+    {"PdeathsigKill", {"-p", "KILL"}, {}},
+    {"PdeathsigStop", {"--pdeathsig", "STOP"}, {}},
+    {"EnvPdeathsigKill", {}, {"TEND_PDEATHSIG=9"}},
+    {"RewriteFromKill", {"-r", "KILL:TERM"}, {}},
+    {"RewriteFromStop", {"--rewrite", "STOP:0"}, {}},
+    {"EnvRewriteFromKill", {}, {"TEND_REWRITE=TERM:QUIT,KILL:TERM"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Options, BadInputTest, testing::ValuesIn(kBadInputs), BadInputName());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "service/environment.h"
@@ -84,6 +85,46 @@ TEST(ParseNotifyMessage, IgnoresMalformedAndUnknown) {
   EXPECT_TRUE(parse_notify_message("READY=1").ready);  // No trailing newline.
 }
 
+TEST(ParseNotifyMessage, MainPidOutOfRangeIsIgnored) {
+  for (const char* bad :
+       {"MAINPID=0", "MAINPID=-1", "MAINPID=-2147483648", "MAINPID=2147483648",
+        "MAINPID=99999999999999999999", "MAINPID=+5", "MAINPID= 5", "MAINPID=5 ", "MAINPID="}) {
+    EXPECT_EQ(parse_notify_message(bad).main_pid, std::nullopt) << bad;
+  }
+  EXPECT_EQ(parse_notify_message("MAINPID=2147483647").main_pid, 2147483647);
+}
+
+TEST(ParseNotifyMessage, MicrosecondsBeyond64BitsAreIgnored) {
+  NotifyMessage message =
+      parse_notify_message("WATCHDOG_USEC=18446744073709551616\nEXTEND_TIMEOUT_USEC=1e6");
+  EXPECT_EQ(message.watchdog_usec, std::nullopt);
+  EXPECT_EQ(message.extend_timeout_usec, std::nullopt);
+  message = parse_notify_message(
+      "WATCHDOG_USEC=18446744073709551615\nEXTEND_TIMEOUT_USEC=18446744073709551615");
+  EXPECT_EQ(message.watchdog_usec, UINT64_MAX);
+  EXPECT_EQ(message.extend_timeout_usec, UINT64_MAX);
+}
+
+// (usec + 999) / 1000 wrapped for the last 999 values: UINT64_MAX was 0 ms, a deadline of now.
+TEST(MillisFromUsec, RoundsUpWithoutWrapping) {
+  EXPECT_EQ(millis_from_usec(0), Millis(0));
+  EXPECT_EQ(millis_from_usec(1), Millis(1));
+  EXPECT_EQ(millis_from_usec(999), Millis(1));
+  EXPECT_EQ(millis_from_usec(1000), Millis(1));
+  EXPECT_EQ(millis_from_usec(1001), Millis(2));
+  EXPECT_EQ(millis_from_usec(UINT64_MAX), Millis(18'446'744'073'709'552));
+  EXPECT_EQ(millis_from_usec(UINT64_MAX - 500), Millis(18'446'744'073'709'552));
+}
+
+// systemd turns the watchdog off for 0 and for USEC_INFINITY (UINT64_MAX).
+TEST(WatchdogInterval, ZeroAndInfinityTurnItOff) {
+  EXPECT_EQ(watchdog_interval(0), std::nullopt);
+  EXPECT_EQ(watchdog_interval(UINT64_MAX), std::nullopt);
+  EXPECT_EQ(watchdog_interval(1), Millis(1));
+  EXPECT_EQ(watchdog_interval(2'000'000), Millis(2000));
+  EXPECT_EQ(watchdog_interval(UINT64_MAX - 1), Millis(18'446'744'073'709'552));
+}
+
 TEST(ParsePid, DigitsWithWhiteSpace) {
   EXPECT_EQ(parse_pid("123\n"), 123);
   EXPECT_EQ(parse_pid("  77 \n"), 77);
@@ -103,6 +144,39 @@ TEST(CommandEnvironment, ReplacesSupervisorVariables) {
                                            "WATCHDOG_PID="}));
   EXPECT_EQ(command_pid_variables(settings),
             (std::vector<std::string>{"LISTEN_PID", "WATCHDOG_PID"}));
+}
+
+TEST(ListenFds, CountForThisProcess) {
+  std::string problem;
+  EXPECT_EQ(listen_fds_for("42", "2", 42, 1024, problem), 2);
+  EXPECT_EQ(listen_fds_for("42", "1021", 42, 1024, problem), 1021);  // fds 3 to 1023.
+  EXPECT_EQ(problem, "");
+}
+
+TEST(ListenFds, NotThisProcessOrNoneIsQuiet) {
+  std::string problem;
+  for (auto [pid, fds] : {std::pair<const char*, const char*>{nullptr, "2"},
+                          {"42", nullptr},
+                          {"43", "2"},
+                          {"x", "2"},
+                          {"42x", "2"},
+                          {"", "2"},
+                          {"4294967338", "2"},
+                          {"42", "0"}}) {
+    EXPECT_EQ(listen_fds_for(pid, fds, 42, 1024, problem), std::nullopt)
+        << (pid ? pid : "(unset)") << " " << (fds ? fds : "(unset)");
+  }
+  EXPECT_EQ(problem, "");
+}
+
+// atoi wrapped 99999999999 to 1215752191 descriptors, which COMMAND was told it had.
+TEST(ListenFds, CountOutOfRangeIsIgnoredWithAWarning) {
+  for (const char* fds : {"1022", "99999999999", "-1", "x", "", "2 "}) {
+    std::string problem;
+    EXPECT_EQ(listen_fds_for("42", fds, 42, 1024, problem), std::nullopt) << fds;
+    EXPECT_EQ(problem,
+              fmt::format("ignored LISTEN_FDS='{}': expected a count from 1 to 1021", fds));
+  }
 }
 
 TEST(CommandEnvironment, UserHomeReplacesHome) {

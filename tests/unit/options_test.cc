@@ -4,8 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 namespace tend {
 namespace {
@@ -174,6 +179,131 @@ INSTANTIATE_TEST_SUITE_P(
                     BadInput{{"-r", "0:TERM", "x"}, "'0:TERM'"},
                     BadInput{{"-e", "256", "x"}, "256"}, BadInput{{"-e", "-1", "x"}, "-1"},
                     BadInput{{"-e", "abc", "x"}, "abc"}, BadInput{{"-p", "NOPE", "x"}, "'NOPE'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Numbers, ParseOptionsBadInput,
+    testing::Values(
+        BadInput{{"-t", "10000000000s", "x"}, "invalid --grace '10000000000s': longer than"},
+        BadInput{{"-t", "876001h", "x"}, "(100 years); use inf for never"},
+        BadInput{{"--stop-delay", "99999999999999999999h", "x"}, "--stop-delay"},
+        BadInput{{"--ready-timeout", "1000000000000000000000000000000s", "x"}, "--ready-timeout"},
+        BadInput{{"--watchdog", "inf", "x"},
+                 "invalid --watchdog 'inf': expected a positive finite"},
+        BadInput{{"--watchdog", "0", "x"}, "--watchdog '0'"},
+        BadInput{{"--restart-delay", "inf", "x"}, "invalid --restart-delay 'inf'"},
+        BadInput{{"--ready-fd", "99999999999", "x"}, "invalid --ready-fd '99999999999'"},
+        BadInput{{"--ready-fd", "99999999", "x"}, "the descriptor limit is"},
+        BadInput{{"--ready-fd", "0x10", "x"}, "'0x10'"},
+        BadInput{{"--ready-fd", "+5", "x"}, "'+5'"},
+        BadInput{{"-e", "99999999999", "x"}, "invalid --success-exit '99999999999'"},
+        BadInput{{"-e", "4294967296", "x"}, "'4294967296'"},
+        BadInput{{"--restart", "on-failure:99999999999", "x"}, "MAX from 0 to 2147483647"},
+        BadInput{{"--verbose=-1", "x"}, "invalid --verbose '-1'"}));
+
+// tend can never act on SIGKILL or SIGSTOP (they cannot be caught) nor on SIGCHLD (a child's
+// exit): asking it to is a mistake said at start, not an option that silently does nothing.
+INSTANTIATE_TEST_SUITE_P(
+    NeverHandled, ParseOptionsBadInput,
+    testing::Values(BadInput{{"-p", "KILL", "x"}, "invalid --pdeathsig 'KILL': SIGKILL cannot be"},
+                    BadInput{{"-p", "sigstop", "x"}, "SIGSTOP cannot be caught"},
+                    BadInput{{"-p", "9", "x"}, "'9'"}, BadInput{{"-p", "CHLD", "x"}, "SIGCHLD"},
+                    BadInput{{"-p", "0", "x"}, "'0'"},
+                    BadInput{{"-r", "KILL:TERM", "x"}, "invalid --rewrite 'KILL:TERM': SIGKILL"},
+                    BadInput{{"-r", "STOP:0", "x"}, "'STOP:0'"},
+                    BadInput{{"-r", "19:1", "x"}, "SIGSTOP"},
+                    BadInput{{"-r", "CHLD:HUP", "x"}, "SIGCHLD"}));
+
+TEST(ParseOptions, SignalsTendCanHandle) {
+  ParseOutcome outcome = parse({"-r", "TERM:KILL", "-r", "INT:STOP", "-r", "USR1:0", "-r", "32:1",
+                                "-r", "33:HUP", "-p", "32", "x"});
+  ASSERT_TRUE(outcome.options) << outcome.message;
+  EXPECT_EQ(outcome.options->rewrites.apply(SIGTERM), SIGKILL);
+  EXPECT_EQ(outcome.options->rewrites.apply(SIGINT), SIGSTOP);
+  EXPECT_EQ(outcome.options->rewrites.apply(SIGUSR1), 0);
+  EXPECT_EQ(outcome.options->rewrites.apply(32), SIGHUP);
+  EXPECT_EQ(outcome.options->pdeathsig, 32);
+}
+
+TEST(ParseOptions, LongestDurationsAndInf) {
+  ParseOutcome outcome = parse({"-t", "876000h", "--stop-delay", "inf", "--pidfile-timeout", "inf",
+                                "--restart-delay-max", "inf", "--restart-reset", "inf",
+                                "--ready-timeout", "inf", "--watchdog", "876000h", "x"});
+  ASSERT_TRUE(outcome.options) << outcome.message;
+  EXPECT_EQ(outcome.options->grace, kLongestDuration);
+  EXPECT_EQ(outcome.options->stop_delay, kForever);
+  EXPECT_EQ(outcome.options->watchdog, kLongestDuration);
+}
+
+TEST(ParseOptions, ReadyFdBelowTheDescriptorLimit) {
+  long limit = descriptor_limit();
+  ASSERT_GT(limit, 4);
+  std::string highest = std::to_string(limit - 1), beyond = std::to_string(limit);
+  ParseOutcome outcome = parse({"--ready-fd", highest.c_str(), "x"});
+  ASSERT_TRUE(outcome.options) << outcome.message;
+  EXPECT_EQ(outcome.options->ready_fd, limit - 1);
+  outcome = parse({"--ready-fd", beyond.c_str(), "x"});
+  EXPECT_EQ(outcome.exit_code, 125);
+  EXPECT_NE(outcome.message.find(fmt::format(
+                "invalid --ready-fd '{}': expected a descriptor number from 3 to {} (the "
+                "descriptor limit is {})",
+                beyond, limit - 1, limit)),
+            std::string::npos)
+      << outcome.message;
+}
+
+// CLI11 counted -v itself and aborted (std::out_of_range) on TEND_VERBOSE=9999999999999999999999.
+TEST(ParseOptions, VerbosityIsACountUpTo2) {
+  for (auto [value, expected] : {std::pair<const char*, int>{"0", 0},
+                                 {"1", 1},
+                                 {"2", 2},
+                                 {"3", 2},
+                                 {"007", 2},
+                                 {"99999999999", 2},
+                                 {"9999999999999999999999999999", 2},
+                                 {"true", 1},
+                                 {"false", 0}}) {
+    ScopedEnv verbose("TEND_VERBOSE", value);
+    ParseOutcome outcome = parse({"x"});
+    ASSERT_TRUE(outcome.options) << value << ": " << outcome.message;
+    EXPECT_EQ(outcome.options->verbosity, expected) << value;
+  }
+  EXPECT_EQ(parse({"-vvvvvvv", "x"}).options->verbosity, 2);
+  EXPECT_EQ(parse({"-v", "x"}).options->verbosity, 1);
+  for (const char* bad : {"-1", "1e3", "2.5", "0x2", "abc", " 2", "on"}) {
+    ScopedEnv verbose("TEND_VERBOSE", bad);
+    ParseOutcome outcome = parse({"x"});
+    EXPECT_EQ(outcome.exit_code, 125) << bad;
+    EXPECT_NE(outcome.message.find(std::string("invalid --verbose '") + bad + "'"),
+              std::string::npos)
+        << outcome.message;
+  }
+}
+
+TEST(ParseOptions, UnknownTendVariablesAreWarnedAbout) {
+  ScopedEnv typo("TEND_GRAEC", "5s");
+  ScopedEnv other("TEND_", "1");
+  ScopedEnv known("TEND_GRACE", "2s");
+  ParseOutcome outcome = parse({"x"});
+  ASSERT_TRUE(outcome.options) << outcome.message;
+  EXPECT_EQ(outcome.options->grace, Millis(2000));
+  std::vector<std::string> expected{"unknown variable TEND_ (ignored)",
+                                    "unknown variable TEND_GRAEC (ignored)"};
+  std::sort(outcome.warnings.begin(), outcome.warnings.end());
+  EXPECT_EQ(outcome.warnings, expected);
+  // A bad option still says so, and the typo is still pointed out.
+  outcome = parse({"-t", "soon", "x"});
+  EXPECT_EQ(outcome.exit_code, 125);
+  EXPECT_EQ(outcome.warnings.size(), 2u);
+}
+
+TEST(ParseOptions, KnownTendVariablesAreNotWarnedAbout) {
+  ScopedEnv grace("TEND_GRACE", "2s");
+  ScopedEnv verbose("TEND_VERBOSE", "0");
+  ScopedEnv restart("TEND_RESTART_DELAY_MAX", "1s");
+  ParseOutcome outcome = parse({"x"});
+  ASSERT_TRUE(outcome.options) << outcome.message;
+  EXPECT_TRUE(outcome.warnings.empty());
+}
 
 }  // namespace
 }  // namespace tend

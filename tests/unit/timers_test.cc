@@ -11,6 +11,7 @@ namespace {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using Millis = std::chrono::milliseconds;
 
 TEST(Timers, NothingArmedMeansNoDeadline) {
   Timers timers;
@@ -54,6 +55,30 @@ TEST(Timers, EarliestOfSeveralAndWhatIsLeftAfterExpiry) {
   EXPECT_TRUE(timers.is_armed(TimerId::kWatchdog));
   EXPECT_FALSE(timers.is_armed(TimerId::kReady));
   EXPECT_EQ(timers.earliest(), start + milliseconds(30));
+}
+
+TEST(DeadlineAfter, AddsWhatTheClockCanHold) {
+  TimePoint now{milliseconds(7)};
+  EXPECT_EQ(deadline_after(now, milliseconds(0)), now);
+  EXPECT_EQ(deadline_after(now, milliseconds(1500)), now + milliseconds(1500));
+  EXPECT_EQ(deadline_after(now, -milliseconds(5)), now);
+}
+
+// 10000000000s is about 317 years, and the clock holds 292 years of nanoseconds: the plain sum
+// wrapped into the past, and --grace 10000000000s sent SIGKILL at once.
+TEST(DeadlineAfter, NeverWrapsIntoThePast) {
+  for (TimePoint now : {TimePoint{}, TimePoint{std::chrono::hours(24 * 365 * 100)},
+                        TimePoint::max() - milliseconds(1), TimePoint::max()}) {
+    for (Millis after :
+         {std::chrono::duration_cast<Millis>(std::chrono::seconds(10000000000)), Millis::max(),
+          Millis(Millis::max().count() / 2), std::chrono::floor<Millis>(Clock::duration::max()),
+          std::chrono::floor<Millis>(Clock::duration::max()) - milliseconds(1), milliseconds(2)}) {
+      TimePoint deadline = deadline_after(now, after);
+      EXPECT_GE(deadline, now) << after.count() << "ms after " << now.time_since_epoch().count();
+      EXPECT_TRUE(deadline == TimePoint::max() || deadline - now == after) << after.count();
+    }
+  }
+  EXPECT_EQ(deadline_after(TimePoint{}, Millis::max()), TimePoint::max());
 }
 
 TEST(TimeLeft, ForeverWithoutDeadline) { EXPECT_EQ(time_left(std::nullopt, {}), std::nullopt); }

@@ -65,8 +65,15 @@ TEST_F(IdentityAsSubreaper, AStrangerWithTheMainProcessesRecycledPidIsNeverSigna
   EXPECT_TRUE(stranger.is_untouched()) << run.transcript();
 }
 
-/// A daemon's launcher that waits for a line on stdin, then exits 0 without any pid file: tend
-/// reaps it and waits for the pid file.
+/// tend with a daemon's launcher that prints its NOTIFY_SOCKET, waits for a line on stdin, then
+/// exits 0 without writing the pid file.
+Launch launcher_without_pid_file(const TempDir& dir) {
+  return {.args = with_options({"-vv", "--pidfile", dir.path() + "/never.pid"},
+                               helper({"env", "NOTIFY_SOCKET", "read-line", "exit", "0"})),
+          .stdin_pipe = true};
+}
+
+/// Lets that launcher exit; tend reaps it and waits for the pid file. Returns the launcher's pid.
 pid_t start_waiting_for_a_pid_file(TendRun& run) {
   run.wait_for_line("env NOTIFY_SOCKET");
   pid_t launcher = run.command_pid();
@@ -79,10 +86,7 @@ pid_t start_waiting_for_a_pid_file(TendRun& run) {
 // a forwarded signal must not reach a stranger's group that reused the id.
 TEST_F(IdentityAsSubreaper, SignalsWhileWaitingForAPidFileSkipTheLaunchersRecycledGroup) {
   TempDir dir;
-  TendRun run(Mode::kSubreaper,
-              {.args = with_options({"-vv", "--pidfile", dir.path() + "/never.pid"},
-                                    helper({"env", "NOTIFY_SOCKET", "read-line", "exit", "0"})),
-               .stdin_pipe = true});
+  TendRun run(Mode::kSubreaper, launcher_without_pid_file(dir));
   pid_t launcher = start_waiting_for_a_pid_file(run);
   Stranger stranger({.wanted_pid = launcher, .own_group = true});
   run.signal_tend(SIGHUP);
@@ -95,10 +99,7 @@ TEST_F(IdentityAsSubreaper, SignalsWhileWaitingForAPidFileSkipTheLaunchersRecycl
 // A READY=1 from a stranger that got the reaped launcher's pid is not COMMAND's.
 TEST_F(IdentityAsSubreaper, ANotificationFromTheLaunchersRecycledPidIsIgnored) {
   TempDir dir;
-  TendRun run(Mode::kSubreaper,
-              {.args = with_options({"-vv", "--pidfile", dir.path() + "/never.pid"},
-                                    helper({"env", "NOTIFY_SOCKET", "read-line", "exit", "0"})),
-               .stdin_pipe = true});
+  TendRun run(Mode::kSubreaper, launcher_without_pid_file(dir));
   pid_t launcher = start_waiting_for_a_pid_file(run);
   std::string address = run.lines().front().substr(std::string("env NOTIFY_SOCKET=").size());
   Stranger stranger({.wanted_pid = launcher, .notify_address = address});

@@ -75,6 +75,7 @@ struct ChildPlan {
   std::string cwd;
   bool core_dumps = false;
   std::optional<rlim_t> sigpending_limit;
+  std::optional<rlim_t> nofile_limit;
 };
 
 [[noreturn]] void child_fail(const char* what) {
@@ -127,6 +128,13 @@ struct ChildPlan {
     next = target + 1;
   }
   close_range(static_cast<unsigned>(next), ~0U, 0);
+  // Last: the moves above need descriptors well above a small limit.
+  if (plan.nofile_limit) {
+    struct rlimit limit {
+      *plan.nofile_limit, *plan.nofile_limit
+    };
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) child_fail("setrlimit");
+  }
   if (!plan.cwd.empty() && chdir(plan.cwd.c_str()) != 0) child_fail("chdir");
   execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
   child_fail("exec");
@@ -235,6 +243,7 @@ void TendRun::start(const Launch& launch) {
   plan.cwd = launch.cwd;
   plan.core_dumps = launch.core_dumps;
   plan.sigpending_limit = launch.sigpending_limit;
+  plan.nofile_limit = launch.nofile_limit;
 
   root_pid_ = fork();
   if (root_pid_ < 0) throw_errno("fork");

@@ -51,6 +51,8 @@ struct Launch {
   bool core_dumps = false;    ///< Start tend with an unlimited RLIMIT_CORE.
   /// RLIMIT_SIGPENDING tend starts with (default: the test's own), to fill its signal queue.
   std::optional<rlim_t> sigpending_limit;
+  /// RLIMIT_NOFILE (soft and hard) tend starts with, to see it run short of descriptors.
+  std::optional<rlim_t> nofile_limit;
   std::string program = kTend;  ///< What runs instead of tend, for checks of the harness itself.
   /// stderr is a pipe whose reading end is closed: every write to it raises SIGPIPE.
   bool broken_stderr = false;

@@ -21,6 +21,10 @@
 //   exit N               exit with code N
 //   kill-self SIG        die of SIG (with no core dump of its own)
 //   orphans N            make N zombies whose parent exits at once, so they become orphans
+//   orphans-until SIG N MIN
+//                        block SIG, say ready, then make orphans in bursts of N until SIG has
+//                        come and at least MIN were made (never more than 4 x MIN); print
+//                        "orphans total=T signalled=yes|no"
 //   child WORDS... ;;    fork a child that runs WORDS, wait until it is ready (or gone), go on
 //   exec-with BLOCKED IGNORED -- PROG ARG...
 //                        exec PROG with exactly that signal mask and those ignored signals
@@ -166,6 +170,26 @@ void make_orphans(int count) {
   emit("orphans done %d", count);
 }
 
+/// An orphan storm that a forwarded signal ends: it goes on until tend has passed `signo` on.
+void make_orphans_until(int signo, int burst, int minimum) {
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, signo);
+  if (sigprocmask(SIG_BLOCK, &only, nullptr) != 0) fail("sigprocmask: %s", std::strerror(errno));
+  ready();
+  int made = 0;
+  bool signalled = false;
+  // Capped: should the signal never come, pids are finite and shared with the whole machine.
+  while (made < 4 * minimum) {
+    make_orphans(burst);
+    made += burst;
+    timespec no_wait{};
+    if (!signalled) signalled = sigtimedwait(&only, nullptr, &no_wait) == signo;
+    if (signalled && made >= minimum) break;
+  }
+  emit("orphans total=%d signalled=%s", made, signalled ? "yes" : "no");
+}
+
 [[noreturn]] void exec_or_fail(char** argv) {
   execvp(argv[0], argv);
   fail("cannot exec '%s': %s", argv[0], std::strerror(errno));
@@ -283,6 +307,10 @@ void run(int argc, char** argv, int start, int end) {
       kill_self(parse_signal(next()));
     } else if (word == "orphans") {
       make_orphans(parse_number(next()));
+    } else if (word == "orphans-until") {
+      int signo = parse_signal(next());
+      int burst = parse_number(next());
+      make_orphans_until(signo, burst, parse_number(next()));
     } else if (word == "child") {
       int block_end = find_block_end(end, argv, i);
       run_child(argc, argv, i, block_end);

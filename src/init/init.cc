@@ -124,6 +124,9 @@ std::optional<TendExit> Init::set_up_supervision() {
   }
   notify_ = NotifySocket::create();
   if (!notify_) return system_failure("cannot create the notify socket");
+  if (!is_pid1_ && !proc_walk_reserve_.take(kProcWalkDescriptors)) {
+    return system_failure("cannot keep descriptors in reserve for /proc");
+  }
   if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
     return system_failure("cannot watch the notify socket");
   }
@@ -308,12 +311,15 @@ void Init::begin_stop(int signo) {
     if (escalated_) return;
     signal_leftovers(signo);
     signal_leftovers(SIGCONT);
-    if (phase_ == Phase::kCleaningUp) return;
-    if (launcher_exited_) {  // Waiting for a pid file: stop waiting, wait for the leftovers.
+    if (phase_ == Phase::kStarting && launcher_exited_) {
+      // Waiting for a pid file: stop waiting, wait for the leftovers.
       stop_waiting_for_pid_file();
       set_phase(Phase::kCleaningUp);
       reap_children();  // Perhaps nothing is left to wait for.
     }
+    // Cleaning up with no grace period running (nothing was seen to be left): one starts now,
+    // so that a stop always ends.
+    if (phase_ == Phase::kDone) return;
   } else {
     forward(signo);
     forward(SIGCONT);
@@ -374,6 +380,14 @@ int Init::signal_leftovers(int signo) {
     // kill(-1) reaches every process of the namespace but tend itself, atomically.
     return kill(-1, signo) == 0 ? kSomeProcesses : 0;
   }
+  // The walk needs descriptors that tend, short of them, may not have: it gets the reserve.
+  proc_walk_reserve_.release();
+  int count = signal_descendants(signo);
+  proc_walk_reserve_.take(kProcWalkDescriptors);
+  return count;
+}
+
+int Init::signal_descendants(int signo) {
   // A process may fork while we walk /proc: for SIGKILL, walk again until no new pid shows up.
   std::set<pid_t> signalled;
   for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {

@@ -18,6 +18,7 @@
 #include "service/restart.h"
 #include "sys/accounts.h"
 #include "sys/signals.h"
+#include "sys/unique_fd.h"
 #include "terminal/terminal.h"
 
 namespace tend {
@@ -73,6 +74,8 @@ class Init {
   void escalate();
   /// Sends `signo` to every process left in tend's subtree (as PID 1: the whole namespace).
   int signal_leftovers(int signo);
+  /// The subreaper's part of signal_leftovers: the processes below tend found through /proc.
+  int signal_descendants(int signo);
   /// After SIGKILL: if processes tend cannot see or signal are still there, stop waiting soon.
   void arm_give_up();
   void give_up_waiting();
@@ -122,6 +125,9 @@ class Init {
   std::optional<EventLoop> loop_;
   std::optional<Terminal> terminal_;
   std::optional<NotifySocket> notify_;
+  /// Descriptors the walk through /proc needs (the directory and one stat file at a time).
+  static constexpr int kProcWalkDescriptors = 2;
+  DescriptorReserve proc_walk_reserve_;
   std::optional<Account> account_;
   std::optional<int> listen_fds_;
   std::string upstream_notify_;

@@ -145,10 +145,16 @@ std::optional<std::vector<pid_t>> processes_writing(pid_t root, dev_t device, in
 std::optional<std::vector<ListedProcess>> live_descendants(pid_t root) {
   if (!proc_is_ours()) return std::nullopt;
   std::unordered_map<pid_t, ProcEntry> processes;
+  bool unreadable = false;
   bool listed = for_each_entry("/proc", [&](int pid, const char* name) {
-    if (auto entry = read_stat(name)) processes.emplace(pid, *entry);
+    errno = 0;
+    if (auto entry = read_stat(name)) {
+      processes.emplace(pid, *entry);
+    } else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) {
+      unreadable = true;  // Not gone: unseen. A list without it would say "nothing left".
+    }
   });
-  if (!listed) return std::nullopt;
+  if (!listed || unreadable) return std::nullopt;
   std::vector<ListedProcess> found;
   for (const auto& [pid, entry] : processes) {
     if (entry.is_zombie) continue;

@@ -2,9 +2,20 @@
 // UniqueFd helpers: descriptors born close-on-exec.
 #include "sys/unique_fd.h"
 
+#include <sys/eventfd.h>
+
 #include <fcntl.h>
 
 namespace tend {
+
+bool DescriptorReserve::take(int count) {
+  while (static_cast<int>(held_.size()) < count) {
+    UniqueFd fd(eventfd(0, EFD_CLOEXEC));
+    if (!fd.is_open()) return false;
+    held_.push_back(std::move(fd));
+  }
+  return true;
+}
 
 Pipe make_pipe() {
   int ends[2];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <utility>
+#include <vector>
 
 namespace tend {
 
@@ -41,5 +42,18 @@ struct Pipe {
 
 /// Opens a close-on-exec pipe; returns open ends or sets errno and returns closed ones.
 Pipe make_pipe();
+
+/// Descriptors held back from start-up, so that what must still work when tend is out of them
+/// (finding leftovers in /proc) can: released just before it, taken back after.
+class DescriptorReserve {
+ public:
+  /// Holds `count` descriptors (eventfds: no path, nothing to block on); false, errno set, when
+  /// not all could be had.
+  bool take(int count);
+  void release() { held_.clear(); }
+
+ private:
+  std::vector<UniqueFd> held_;
+};
 
 }  // namespace tend

@@ -232,11 +232,11 @@ pid_t start_with_leftover(std::optional<TendRun>& run, rlim_t limit) {
   return std::stoi(field_of(run->wait_for_line("child pid="), "pid"));
 }
 
-// BUG, disabled until fixed: at the smallest descriptor limit tend starts with, no descriptor is
-// left to open /proc when COMMAND ends. tend takes that for "no usable /proc", waits out the
-// grace period and its give-up margin, and ends, leaving running a leftover that escaped
-// COMMAND's process group. (As PID 1 it uses kill(-1), which needs no /proc: fine.)
-TEST(LoadNofileTest, DISABLED_AtTheSmallestDescriptorLimitLeftoversAreStillStopped) {
+// At the smallest descriptor limit tend starts with, a descriptor must still be there to open
+// /proc when COMMAND ends (tend keeps two in reserve for it): else tend took that for "no usable
+// /proc" and ended, leaving running a leftover that escaped COMMAND's process group. (As PID 1
+// it uses kill(-1), which needs no /proc.)
+TEST(LoadNofileTest, AtTheSmallestDescriptorLimitLeftoversAreStillStopped) {
   rlim_t limit = smallest_nofile_limit(Mode::kSubreaper);
   std::optional<TendRun> run;
   pid_t leftover = start_with_leftover(run, limit);
@@ -247,12 +247,12 @@ TEST(LoadNofileTest, DISABLED_AtTheSmallestDescriptorLimitLeftoversAreStillStopp
   EXPECT_FALSE(is_alive(leftover)) << "the leftover outlived tend at RLIMIT_NOFILE " << limit;
 }
 
-// BUG, disabled until fixed: with one descriptor more, opendir("/proc") takes the last one and
-// every open of /proc/PID/stat fails with EMFILE. live_descendants skips those processes as if
-// gone and returns an empty list, so begin_cleanup sees 0 leftovers, arms no grace period and
-// waits for an ECHILD that never comes; a SIGTERM then (begin_stop while cleaning up) arms
-// nothing either. tend never ends. The same happens whenever those opens fail with ENFILE.
-TEST(LoadNofileTest, DISABLED_WithOneDescriptorToSpareLeftoversDoNotHangTend) {
+// With one descriptor more, opendir("/proc") took the last one and every open of /proc/PID/stat
+// failed with EMFILE: those processes were skipped as if gone, cleanup saw nothing left, armed
+// no grace period and waited for an ECHILD that never came, and a SIGTERM armed nothing either.
+// Now the walk has its reserve, an unreadable stat file means "unseen", not "gone", and a stop
+// while cleaning up always starts a grace period.
+TEST(LoadNofileTest, WithOneDescriptorToSpareLeftoversDoNotHangTend) {
   rlim_t limit = smallest_nofile_limit(Mode::kSubreaper) + 1;
   std::optional<TendRun> run;
   pid_t leftover = start_with_leftover(run, limit);

@@ -155,7 +155,7 @@ TEST_P(LifecycleTest, EachServiceHasItsOwnProcessGroupAndIsTheProgramItself) {
     EXPECT_EQ(stat->pgrp, child);  // Leads its own group.
     EXPECT_EQ(read_link("/proc/" + std::to_string(child) + "/exe"), kHelper);  // No shell.
   }
-  if (GetParam() == Mode::kSubreaper) EXPECT_NE(a, b);
+  EXPECT_NE(a, b);
   run.signal_tend(SIGTERM);
   EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
 }

@@ -21,7 +21,7 @@ TEST_P(RelayTest, LinesArePrefixedOnTheirStreamAndNeverCutByOthers) {
   TempDir dir;
   std::string procfile = write_procfile(
       dir, {{"halves", helper_line({"write-fd", "1", "first half,", "sleep-ms", "300", "print",
-                                    " second half", "write-fd", "2", "to stderr\n", "exit", "0"})},
+                                    " second half", "write-fd", "2", "to stderr"})},
             {"chatty-worker", helper_line({"print", "one", "sleep-ms", "100", "print", "two",
                                            "signals-until", "TERM", "exit", "0"})}});
   TendRun run(GetParam(), {.args = procfile_args({}, procfile)});
@@ -38,9 +38,8 @@ TEST_P(RelayTest, LinesArePrefixedOnTheirStreamAndNeverCutByOthers) {
 
 TEST_P(RelayTest, PartialLastLineIsFlushedWhenItsServiceEnds) {
   TempDir dir;
-  std::string procfile =
-      write_procfile(dir, {{"a", helper_line({"write-fd", "1", "no newline", "write-fd", "2",
-                                              "nor here", "exit", "0"})}});
+  std::string procfile = write_procfile(
+      dir, {{"a", helper_line({"write-fd", "1", "no newline", "write-fd", "2", "nor here"})}});
   Outcome outcome = run_to_exit(GetParam(), {.args = procfile_args({}, procfile)});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0));
   EXPECT_EQ(outcome.out, "a | no newline\n");
@@ -49,8 +48,8 @@ TEST_P(RelayTest, PartialLastLineIsFlushedWhenItsServiceEnds) {
 
 TEST_P(RelayTest, NoPrefixWritesStraightThrough) {
   TempDir dir;
-  std::string procfile = write_procfile(
-      dir, {{"a", helper_line({"write-fd", "1", "raw", "write-fd", "2", "err", "exit", "0"})}});
+  std::string procfile =
+      write_procfile(dir, {{"a", helper_line({"write-fd", "1", "raw", "write-fd", "2", "err"})}});
   Outcome outcome = run_to_exit(GetParam(), {.args = procfile_args({"--no-prefix"}, procfile)});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0));
   EXPECT_EQ(outcome.out, "raw");
@@ -60,8 +59,12 @@ TEST_P(RelayTest, NoPrefixWritesStraightThrough) {
 /// A pipe the test holds but does not read, as tend's stdout.
 class StalledPipe {
  public:
+  /// One page: it fills at once (a page holds less than 4096 bytes when writes do not fit).
+  static constexpr int kFull = 3500;
+
   StalledPipe() {
     if (pipe2(fds_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2");
+    if (fcntl(fds_[0], F_SETPIPE_SZ, 4096) < 0) throw std::runtime_error("F_SETPIPE_SZ");
   }
   ~StalledPipe() {
     close(fds_[0]);
@@ -104,7 +107,8 @@ TEST_P(RelayTest, StalledReaderDoesNotDelayAStop) {
   TendRun run(GetParam(), {.args = procfile_args({"--grace", "10s", "-v"}, procfile),
                            .stdout_fd = stdout_pipe.write_end()});
   stdout_pipe.close_write_end();  // tend holds it now.
-  run.wait_until([&] { return stdout_pipe.queued() >= 65536; }, "tend's stdout pipe full");
+  run.wait_until([&] { return stdout_pipe.queued() >= StalledPipe::kFull; },
+                 "tend's stdout pipe full");
   wait_for_stderr(run, "started quiet");
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
@@ -121,7 +125,8 @@ TEST_P(RelayTest, StalledReaderLosesWholeLinesAndIsToldHowMany) {
   TendRun run(GetParam(),
               {.args = procfile_args({}, procfile), .stdout_fd = stdout_pipe.write_end()});
   stdout_pipe.close_write_end();
-  run.wait_until([&] { return stdout_pipe.queued() >= 65536; }, "tend's stdout pipe full");
+  run.wait_until([&] { return stdout_pipe.queued() >= StalledPipe::kFull; },
+                 "tend's stdout pipe full");
   // tend keeps reading the service while the reader sleeps: signals still work meanwhile.
   run.signal_tend(SIGWINCH);
   wait_signal_taken(run, run.tend_pid(), SIGWINCH);

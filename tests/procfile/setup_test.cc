@@ -85,7 +85,7 @@ TEST_P(SetupTest, MissingFileIsRefused) {
 
 TEST_P(SetupTest, VariableFromTheEnvironmentAlsoNamesTheFile) {
   TempDir dir;
-  std::string path = write_procfile(dir, {{"a", helper_line({"print", "from env", "exit", "0"})}});
+  std::string path = write_procfile(dir, {{"a", helper_line({"print", "from env"})}});
   Outcome outcome = run_to_exit(GetParam(), {.args = {}, .env = {"TEND_PROCFILE=" + path}});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
   EXPECT_EQ(outcome.out, "a | from env\n");
@@ -95,7 +95,7 @@ TEST_P(SetupTest, CommandLinesAreSplitWithQuotesAndExpansion) {
   TempDir dir;
   std::string path = write_procfile(
       dir, {{"a", "'" + kHelper + "' print \"$GREETING, ${WHO}!\" print 'a  $b' print x\\ y " +
-                      "print $UNSET_VARIABLE end exit 0"}});
+                      "print $UNSET_VARIABLE end"}});
   Outcome outcome = run_to_exit(
       GetParam(), {.args = procfile_args({}, path), .env = {"GREETING=hello", "WHO=world"}});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;

@@ -141,7 +141,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
       ->type_name("FILE")
       ->envname("TEND_PROCFILE");
   app.add_flag("--no-prefix", raw.no_prefix,
-               "--procfile: services write to tend's stdout and stderr, without name prefixes")
+               "With --procfile, services write to tend's stdout and stderr without name prefixes")
       ->envname("TEND_NO_PREFIX");
   app.add_flag("-v,--verbose", raw.verbosity, "Log to stderr: -v info, -vv debug")
       ->envname("TEND_VERBOSE");

@@ -8,6 +8,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "procfile_util.h"
@@ -56,15 +59,19 @@ TEST_P(RelayTest, NoPrefixWritesStraightThrough) {
   EXPECT_NE(outcome.err.find("err"), std::string::npos);
 }
 
-/// A pipe the test holds but does not read, as tend's stdout.
+/// A pipe the test holds but does not read, as tend's stdout: one page, full before tend starts.
 class StalledPipe {
  public:
-  /// One page: it fills at once (a page holds less than 4096 bytes when writes do not fit).
-  static constexpr int kFull = 3500;
-
   StalledPipe() {
-    if (pipe2(fds_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2");
+    if (pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe2");
     if (fcntl(fds_[0], F_SETPIPE_SZ, 4096) < 0) throw std::runtime_error("F_SETPIPE_SZ");
+    // Filled here, so that tend's very first write finds no room (the kernel does not split a
+    // write over a page that is partly filled, so a pipe filled by tend may keep some room).
+    std::string page(4096, 'x');
+    for (ssize_t wrote; (wrote = write(fds_[1], page.data(), page.size())) > 0;) {
+      filled_ += static_cast<size_t>(wrote);
+    }
+    fcntl(fds_[1], F_SETFL, 0);  // tend gets it blocking, as a runtime's pipe is.
   }
   ~StalledPipe() {
     close(fds_[0]);
@@ -75,41 +82,61 @@ class StalledPipe {
     close(fds_[1]);
     fds_[1] = -1;
   }
-  int queued() const {
-    int bytes = 0;
-    ioctl(fds_[0], FIONREAD, &bytes);
-    return bytes;
-  }
-  /// Reads what is there now, without waiting.
+  /// Reads what is there now, without waiting, past the test's own filling.
   std::string read_available() {
     std::string text;
-    int flags = fcntl(fds_[0], F_GETFL);
-    fcntl(fds_[0], F_SETFL, flags | O_NONBLOCK);
     char buffer[65536];
     for (ssize_t got; (got = read(fds_[0], buffer, sizeof buffer)) > 0;) {
       text.append(buffer, static_cast<size_t>(got));
     }
-    return text;
+    size_t skip = std::min(filled_, text.size());
+    filled_ -= skip;
+    return text.substr(skip);
   }
 
  private:
   int fds_[2];
+  size_t filled_ = 0;
 };
+
+/// Bytes `pid` has written so far (wchar of /proc/PID/io).
+long long written_by(pid_t pid) {
+  FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/io").c_str(), "re");
+  if (file == nullptr) return 0;
+  char key[64];
+  long long value = 0, wchar = 0;
+  while (std::fscanf(file, "%63[^:]: %lld\n", key, &value) == 2) {
+    if (std::string(key) == "wchar") wchar = value;
+  }
+  std::fclose(file);
+  return wchar;
+}
+
+/// Waits until the service `flood` has written `bytes`: far more than its pipe to tend and
+/// tend's queue hold, so tend has read it and tried to write it on meanwhile.
+void wait_until_flood_wrote(TendRun& run, long long bytes) {
+  run.wait_until(
+      [&] {
+        for (pid_t child : children_of(run.tend_pid())) {
+          std::string exe = read_link("/proc/" + std::to_string(child) + "/exe");
+          if (exe == kHelper && written_by(child) >= bytes) return true;
+        }
+        return false;
+      },
+      "the flood service writing while tend's stdout is full");
+}
 
 // The reader of tend's stdout stops reading (and stays stopped for the rest of the test, which may
 // take 30 s): a stop signal still ends every service and tend at once.
 TEST_P(RelayTest, StalledReaderDoesNotDelayAStop) {
   TempDir dir;
-  std::string procfile =
-      write_procfile(dir, {{"flood", helper_line({"flood", "line"})},
-                           {"quiet", helper_line({"signals-until", "TERM", "exit", "0"})}});
+  std::string procfile = write_procfile(dir, {{"flood", helper_line({"flood", "line"})},
+                                              {"quiet", helper_line({"print", "hello", "sleep"})}});
   StalledPipe stdout_pipe;
   TendRun run(GetParam(), {.args = procfile_args({"--grace", "10s", "-v"}, procfile),
                            .stdout_fd = stdout_pipe.write_end()});
   stdout_pipe.close_write_end();  // tend holds it now.
-  run.wait_until([&] { return stdout_pipe.queued() >= StalledPipe::kFull; },
-                 "tend's stdout pipe full");
-  wait_for_stderr(run, "started quiet");
+  wait_until_flood_wrote(run, 1 << 20);
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
   run.wait_exit(30s);  // Its status is whichever service ended first.
@@ -125,8 +152,7 @@ TEST_P(RelayTest, StalledReaderLosesWholeLinesAndIsToldHowMany) {
   TendRun run(GetParam(),
               {.args = procfile_args({}, procfile), .stdout_fd = stdout_pipe.write_end()});
   stdout_pipe.close_write_end();
-  run.wait_until([&] { return stdout_pipe.queued() >= StalledPipe::kFull; },
-                 "tend's stdout pipe full");
+  wait_until_flood_wrote(run, 1 << 20);
   // tend keeps reading the service while the reader sleeps: signals still work meanwhile.
   run.signal_tend(SIGWINCH);
   wait_signal_taken(run, run.tend_pid(), SIGWINCH);
@@ -134,9 +160,8 @@ TEST_P(RelayTest, StalledReaderLosesWholeLinesAndIsToldHowMany) {
   run.wait_until(
       [&] {
         text += stdout_pipe.read_available();
-        return text.find("[tend: ") != std::string::npos &&
-               text.find('\n', text.find("[tend: ")) != std::string::npos &&
-               text.size() > text.find("[tend: ") + 200;
+        size_t marker = text.find("[tend: ");
+        return marker != std::string::npos && text.size() > marker + 200;
       },
       "a '[tend: N lines dropped]' line once the reader is back");
   run.signal_tend(SIGTERM);

@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "init/init.h"
+#include "procfile/procfile_init.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -60,7 +61,10 @@ int main(int argc, char** argv) {
   }
   set_up_logging(parsed.options->verbosity);
   tend::TendExit exit;
-  {
+  if (!parsed.options->procfile.empty()) {
+    tend::ProcfileInit init(*parsed.options, inherited);
+    exit = init.run();
+  } else {
     tend::Init init(*parsed.options, inherited);
     exit = init.run();
   }

@@ -49,6 +49,8 @@ struct RawOptions {
   std::string stop_delay;
   std::string user;
   bool no_new_privs = false;
+  std::string procfile;
+  bool no_prefix = false;
   std::set<std::string> given;  ///< Long names of the options set on the command line or env.
 };
 
@@ -68,7 +70,7 @@ constexpr char kFooter[] =
 class HelpFormatter : public CLI::Formatter {
  public:
   std::string make_usage(const CLI::App*, std::string) const override {
-    return "\nUsage: tend [OPTIONS] [--] COMMAND [ARG...]\n";
+    return "\nUsage: tend [OPTIONS] [--] COMMAND [ARG...]\n       tend [OPTIONS] --procfile FILE\n";
   }
 };
 
@@ -143,8 +145,26 @@ void define_options(CLI::App& app, RawOptions& raw) {
       ->envname("TEND_USER");
   app.add_flag("--no-new-privs", raw.no_new_privs, "Set PR_SET_NO_NEW_PRIVS for COMMAND")
       ->envname("TEND_NO_NEW_PRIVS");
+  app.add_option("--procfile", raw.procfile,
+                 "Run the services of Procfile FILE (name: command line) instead of COMMAND")
+      ->type_name("FILE")
+      ->envname("TEND_PROCFILE");
+  app.add_flag("--no-prefix", raw.no_prefix,
+               "With --procfile, services write to tend's stdout and stderr without name prefixes")
+      ->envname("TEND_NO_PREFIX");
   app.add_flag("-v,--verbose", raw.verbosity, "Log to stderr: -v info, -vv debug")
       ->envname("TEND_VERBOSE");
+}
+
+/// Options that name one COMMAND's process have no single meaning for several services.
+std::string check_procfile_options(const RawOptions& raw) {
+  if (raw.given.count("--procfile") == 0) {
+    return raw.no_prefix ? "--no-prefix needs --procfile" : "";
+  }
+  for (const char* name : {"--pidfile", "--ready-fd", "--single-child"}) {
+    if (raw.given.count(name) > 0) return fmt::format("{} cannot be used with --procfile", name);
+  }
+  return "";
 }
 
 std::string usage_error(std::string_view what) {
@@ -299,7 +319,7 @@ std::string convert(const RawOptions& raw, Options& options) {
   }
   for (auto [name, text] :
        {std::pair{"--pidfile", &raw.pidfile}, std::pair{"--ready-file", &raw.ready_file},
-        std::pair{"--user", &raw.user}}) {
+        std::pair{"--user", &raw.user}, std::pair{"--procfile", &raw.procfile}}) {
     if (raw.given.count(name) > 0 && text->empty()) {
       return fmt::format("invalid {} '': expected a non-empty value", name);
     }
@@ -308,6 +328,9 @@ std::string convert(const RawOptions& raw, Options& options) {
   options.ready_file = raw.ready_file;
   options.user = raw.user;
   options.no_new_privs = raw.no_new_privs;
+  options.procfile = raw.procfile;
+  options.no_prefix = raw.no_prefix;
+  if (std::string conflict = check_procfile_options(raw); !conflict.empty()) return conflict;
   return {};
 }
 
@@ -444,7 +467,14 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     return outcome;
   }
   options.command.assign(args.begin() + command_start, args.end());
-  if (options.command.empty()) {
+  if (!options.procfile.empty() && !options.command.empty()) {
+    outcome.exit_code = kUsageError;
+    outcome.message = usage_error(
+        fmt::format("--procfile '{}' and COMMAND '{}' given: run either a Procfile or one COMMAND",
+                    options.procfile, options.command[0]));
+    return outcome;
+  }
+  if (options.command.empty() && options.procfile.empty()) {
     outcome.exit_code = kUsageError;
     outcome.message = usage_error("missing COMMAND to run");
     return outcome;

@@ -64,6 +64,10 @@ struct Options {
   std::string user;  ///< "USER[:GROUP]", resolved when tend starts; empty keeps tend's.
   bool no_new_privs = false;
 
+  // Several services (--procfile) instead of COMMAND.
+  std::string procfile;    ///< Empty: run COMMAND.
+  bool no_prefix = false;  ///< Services write to tend's stdout and stderr directly.
+
   /// Whether tend waits for COMMAND to report readiness (otherwise it is ready once started).
   bool awaits_readiness() const {
     return ready_fd || !ready_file.empty() || ready_timeout || watchdog;

@@ -57,9 +57,9 @@ std::optional<EventLoop> EventLoop::create(SignalHandler on_signal) {
   return loop;
 }
 
-bool EventLoop::add(int fd) {
+bool EventLoop::add(int fd, uint32_t events) {
   epoll_event event{};
-  event.events = EPOLLIN;
+  event.events = events;
   event.data.fd = fd;
   return epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) == 0;
 }
@@ -67,6 +67,12 @@ bool EventLoop::add(int fd) {
 bool EventLoop::watch(int fd, Handler handler) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 || !add(fd)) return false;
+  watched_.emplace_back(fd, std::move(handler));
+  return true;
+}
+
+bool EventLoop::watch_writable(int fd, Handler handler) {
+  if (!add(fd, EPOLLOUT)) return false;
   watched_.emplace_back(fd, std::move(handler));
   return true;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -47,6 +48,9 @@ class EventLoop {
   /// Calls `handler` whenever `fd` is readable (or hung up), until unwatched. The fd becomes
   /// non-blocking. Returns false, errno set, on failure.
   bool watch(int fd, Handler handler);
+  /// Calls `handler` whenever `fd` can be written to (or has an error), until unwatched. The fd's
+  /// flags are left alone: it may be shared with other processes.
+  bool watch_writable(int fd, Handler handler);
   void unwatch(int fd);
 
   /// Sleeps until a signal, a readable watched fd, or `deadline` (forever without one), then
@@ -56,7 +60,7 @@ class EventLoop {
  private:
   EventLoop(UniqueFd epoll, UniqueFd signals, SignalHandler on_signal)
       : epoll_(std::move(epoll)), signals_(std::move(signals)), on_signal_(std::move(on_signal)) {}
-  bool add(int fd);
+  bool add(int fd, uint32_t events = EPOLLIN);
   void take_signals();
   void run_handler(int fd);
 

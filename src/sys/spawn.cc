@@ -83,6 +83,11 @@ struct ChildContext {
   if (request.ready_fd >= 0 && !hand_over_fd(request.ready_fd_source, request.ready_fd)) {
     fail(SpawnStage::kSetup);
   }
+  for (int target = 0; target < 3; ++target) {
+    if (request.stdio[target] >= 0 && !hand_over_fd(request.stdio[target], target)) {
+      fail(SpawnStage::kSetup);
+    }
+  }
   if (request.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     fail(SpawnStage::kSetup);
   }

@@ -22,6 +22,8 @@ struct SpawnRequest {
   int foreground_tty = -1;  ///< When >= 0, the child's group becomes this terminal's foreground.
   int ready_fd = -1;        ///< When >= 0, `ready_fd_source` is handed to the child as this fd.
   int ready_fd_source = -1;
+  /// When >= 0, handed to the child as its stdin, stdout, stderr (else it keeps tend's).
+  int stdio[3] = {-1, -1, -1};
   const Account* account = nullptr;  ///< When set, the child drops to this user and groups.
   bool no_new_privs = false;
 };

@@ -223,6 +223,7 @@ void TendRun::start(const Launch& launch) {
     plan.fds[2] = {2, broken[1]};
     to_close.push_back(broken[1]);
   }
+  if (launch.stdout_fd >= 0) plan.fds[1] = {1, launch.stdout_fd};
   for (int fd : launch.stdout_copies) plan.fds.emplace_back(fd, out[1]);
   for (const auto& [fd, path] : launch.files) {
     int opened = open(path.c_str(), O_RDONLY | O_CLOEXEC);

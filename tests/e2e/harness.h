@@ -56,6 +56,9 @@ struct Launch {
   std::string program = kTend;  ///< What runs instead of tend, for checks of the harness itself.
   /// stderr is a pipe whose reading end is closed: every write to it raises SIGPIPE.
   bool broken_stderr = false;
+  /// When >= 0, tend's stdout is this descriptor of the test (say, a pipe it does not read)
+  /// instead of the harness's pipe.
+  int stdout_fd = -1;
 };
 
 /// The parsed "report ..." lines of the probe.

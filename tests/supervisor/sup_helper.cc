@@ -32,6 +32,7 @@
 //   pings MS N           send WATCHDOG=1 N times, MS milliseconds apart, "ping K t=..." each
 //                        (the moment just before the send)
 //   write-fd N TEXT      write TEXT to fd N
+//   flood TEXT           print "TEXT K" for K = 1, 2, ... forever, as fast as stdout takes them
 //   count FILE           add one to the number in FILE, print "count N"
 //   if-count N WORDS ;;  run WORDS only when the last `count` gave N
 //   child WORDS ;;       fork a child running WORDS, print "child pid=PID", wait until it says
@@ -444,6 +445,9 @@ void run(char** argv, int start, int end) {
       if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
         fail("write to fd %d: %s", fd, std::strerror(errno));
       }
+    } else if (word == "flood") {
+      std::string_view text = next();
+      for (long k = 1;; ++k) emit("%.*s %ld", static_cast<int>(text.size()), text.data(), k);
     } else if (word == "count") {
       count_in(next());
     } else if (word == "if-count") {

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+// ProcfileInit: tend's PID-1 duties for the several services of a Procfile: setup, signals,
+// reaping, deadlines, and the stop that takes every service down together.
+#include "procfile/procfile_init.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/signal_name.h"
+#include "init/report.h"
+#include "init/signal_router.h"
+#include "procfile/command_line.h"
+#include "procfile/procfile.h"
+#include "sys/processes.h"
+#include "sys/signals.h"
+
+namespace tend {
+namespace {
+
+/// A Procfile larger than this is not a Procfile.
+constexpr off_t kMaxProcfileSize = 1024 * 1024;
+
+/// The Procfile's text; nullopt (errno set) when it cannot be read as a regular file.
+std::optional<std::string> read_procfile(const std::string& path) {
+  // O_NONBLOCK: a FIFO in its place must not hang tend's start.
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  struct stat info {};
+  if (!fd.is_open() || fstat(fd.get(), &info) != 0) return std::nullopt;
+  if (!S_ISREG(info.st_mode)) {
+    errno = EINVAL;
+    return std::nullopt;
+  }
+  if (info.st_size > kMaxProcfileSize) {
+    errno = EFBIG;
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    ssize_t got = read(fd.get(), buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return std::nullopt;
+    if (got == 0) return text;
+    text.append(buffer, static_cast<size_t>(got));
+    if (text.size() > static_cast<size_t>(kMaxProcfileSize)) {
+      errno = EFBIG;
+      return std::nullopt;
+    }
+  }
+}
+
+std::string count_of(int count, std::string_view what) {
+  return fmt::format("{} {}{}", count, what, count == 1 ? "" : "s");
+}
+
+}  // namespace
+
+ProcfileInit::ProcfileInit(const Options& options, const Inheritance& inherited)
+    : options_(options), inherited_(inherited), self_(getpid()), is_pid1_(self_ == 1) {}
+
+ProcfileInit::~ProcfileInit() {
+  if (previous_logger_) spdlog::set_default_logger(previous_logger_);
+}
+
+TendExit ProcfileInit::run() {
+  if (auto early_exit = set_up()) return *early_exit;
+  start_all();
+  if (pdeathsig_pending_) handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
+  if (!options_.restarts()) {
+    // The services have their copies: tend pins no inherited file and no working directory.
+    close_inherited_fds();
+    if (chdir("/") != 0) spdlog::warn("cannot change directory to /: {}", std::strerror(errno));
+  }
+  // From here on services run: failures are logged and tend carries on (see Init::run).
+  while (phase_ != Phase::kDone) {
+    loop_->wait_once(earliest_deadline());
+    handle_deadlines();
+    if (phase_ == Phase::kCleaningUp) reap_children();  // Perhaps nothing is left.
+  }
+  finish_output();
+  if (!options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  return decide_exit_status();
+}
+
+/// Every line of the Procfile, split into words: any error is exit 125 with file and line.
+std::optional<TendExit> ProcfileInit::load_services() {
+  const std::string& path = options_.procfile;
+  std::optional<std::string> text = read_procfile(path);
+  if (!text) return system_failure(fmt::format("cannot read Procfile '{}'", path));
+  ParsedProcfile parsed = parse_procfile(*text);
+  auto invalid = [&path](int line, std::string_view why) {
+    report_error(line > 0 ? fmt::format("invalid Procfile '{}', line {}: {}", path, line, why)
+                          : fmt::format("invalid Procfile '{}': {}", path, why));
+    return TendExit{kExitTendFailure, 0};
+  };
+  if (parsed.error) return invalid(parsed.error->line, parsed.error->message);
+  VariableLookup lookup = lookup_in(inherited_.env);
+  size_t width = 0;
+  for (const ProcfileEntry& entry : parsed.entries) {
+    SplitCommand split = split_command_line(entry.command, lookup);
+    if (!split.error.empty()) return invalid(entry.line, split.error);
+    if (split.words.empty()) return invalid(entry.line, "the command line has no words");
+    services_.emplace_back(entry.name, std::move(split.words), options_);
+    width = std::max(width, entry.name.size());
+  }
+  for (Service& service : services_) service.prefix = service_prefix(service.name, width);
+  return std::nullopt;
+}
+
+/// Setup may fail: each failure here is an error message and exit 125, before any service runs.
+std::optional<TendExit> ProcfileInit::set_up() {
+  if (auto failure = load_services()) return failure;
+  take_over_signals(inherited_.signals);
+  loop_ = EventLoop::create([this](const ReceivedSignal& received) { handle_signal(received); });
+  if (!loop_) return system_failure("cannot create a signalfd");
+  if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+    return system_failure("cannot become child subreaper");
+  }
+  if (options_.pdeathsig) {
+    if (prctl(PR_SET_PDEATHSIG, *options_.pdeathsig) != 0) {
+      return system_failure("cannot set pdeathsig");
+    }
+    pdeathsig_pending_ = getppid() != inherited_.parent;
+  }
+  if (!options_.user.empty()) {
+    std::string error;
+    account_ = resolve_account(options_.user, error);
+    if (!account_)
+      return usage_failure(fmt::format("invalid --user '{}': {}", options_.user, error));
+  }
+  if (const char* upstream = getenv("NOTIFY_SOCKET")) upstream_notify_ = upstream;
+  // The terminal stays tend's: with several services none of them may read it, so Ctrl-C comes
+  // to tend alone and stops them all once.
+  if (isatty(STDIN_FILENO) == 1) {
+    null_stdin_.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!null_stdin_.is_open()) return system_failure("cannot open /dev/null");
+  }
+  for (size_t i = 0; i < services_.size(); ++i) {
+    if (auto failure = set_up_service(i)) return failure;
+  }
+  return set_up_relay();
+}
+
+std::optional<TendExit> ProcfileInit::set_up_service(size_t index) {
+  Service& service = services_[index];
+  service.notify = NotifySocket::create();
+  if (!service.notify) return system_failure("cannot create a notify socket");
+  if (!loop_->watch(service.notify->fd(),
+                    [this, index] { handle_notifications(services_[index]); })) {
+    return system_failure("cannot watch a notify socket");
+  }
+  if (options_.no_prefix) return std::nullopt;
+  for (int stream = 0; stream < 2; ++stream) {
+    Pipe pipe = make_pipe();
+    if (!pipe.read_end.is_open()) return system_failure("cannot create an output pipe");
+    service.output[stream] = std::move(pipe.read_end);
+    service.output_to[stream] = std::move(pipe.write_end);
+    if (!loop_->watch(service.output[stream].get(),
+                      [this, index, stream] { handle_output(services_[index], stream); })) {
+      return system_failure("cannot watch an output pipe");
+    }
+  }
+  return std::nullopt;
+}
+
+void ProcfileInit::handle_signal(const ReceivedSignal& received) {
+  int signo = received.signo;
+  if (signo == SIGCHLD) return reap_children();
+  if (received.sender == self_) return;  // tend's own (a SIGPIPE): never passed on.
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
+                  phase_name(phase_));
+  }
+  SignalAction action = route_signal(signo, options_.rewrites);
+  if (action.forward == 0) {
+    spdlog::info("dropped {} as asked by --rewrite", SignalLabel{signo});
+  } else if (action.begins_stop) {
+    request_stop(action.forward);
+  } else if (phase_ == Phase::kRunning || phase_ == Phase::kStopping) {
+    int count = signal_services(action.forward);
+    spdlog::info("forwarded {} to {}", SignalLabel{action.forward}, count_of(count, "service"));
+  }
+}
+
+void ProcfileInit::reap_children() {
+  for (;;) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid > 0) {
+      auto service = std::find_if(services_.begin(), services_.end(),
+                                  [pid](const Service& s) { return s.pid == pid; });
+      if (service != services_.end()) {
+        service->pid = -1;
+        end_service(*service, pid, ChildStatus::from_wait_status(status));
+      } else if (spdlog::should_log(spdlog::level::debug)) {
+        spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
+      }
+      continue;
+    }
+    if (pid < 0 && errno == EINTR) continue;
+    // ECHILD: nothing of ours is left at all.
+    if (pid < 0 && errno == ECHILD && phase_ == Phase::kCleaningUp) finish();
+    return;
+  }
+}
+
+std::optional<TimePoint> ProcfileInit::earliest_deadline() const {
+  std::optional<TimePoint> first = timers_.earliest();
+  for (const Service& service : services_) {
+    for (const auto* deadline :
+         {&service.restart_at, &service.ready_by, &service.watchdog_by, &service.kill_at}) {
+      if (*deadline && (!first || **deadline < *first)) first = *deadline;
+    }
+  }
+  return first;
+}
+
+void ProcfileInit::handle_deadlines() {
+  if (!earliest_deadline()) return;  // Nothing armed: no clock read.
+  TimePoint now = Clock::now();
+  for (TimerId id : timers_.take_expired(now)) {
+    switch (id) {
+      case TimerId::kGrace:
+        escalate();
+        break;
+      case TimerId::kStopDelay:
+        stop_all(std::exchange(pending_stop_signal_, 0));
+        break;
+      case TimerId::kNotifyPause:
+        resume_notifications();
+        break;
+      case TimerId::kGiveUp:
+        give_up_waiting();
+        break;
+      default:
+        break;
+    }
+  }
+  for (Service& service : services_) handle_service_deadlines(service, now);
+}
+
+void ProcfileInit::handle_service_deadlines(Service& service, TimePoint now) {
+  auto expired = [now](std::optional<TimePoint>& deadline) {
+    if (!deadline || *deadline > now) return false;
+    deadline.reset();
+    return true;
+  };
+  if (expired(service.restart_at) && phase_ == Phase::kRunning) start_service(service);
+  if (expired(service.ready_by)) {
+    fail_service(service, fmt::format("{} not ready after {}", service.name,
+                                      format_duration(*options_.ready_timeout)));
+  }
+  if (expired(service.watchdog_by)) {
+    fail_service(service, fmt::format("{}: watchdog timeout, no WATCHDOG=1 for {}", service.name,
+                                      format_duration(*service.watchdog)));
+  }
+  if (expired(service.kill_at) && service.is_running()) {
+    spdlog::info("{} (pid {}) still runs after {}: sending SIGKILL to its process group",
+                 service.name, service.pid, format_duration(options_.grace));
+    send_signal(-service.pid, SIGKILL);
+  }
+}
+
+/// What tend sends to stop a service of its own accord: SIGTERM, after --rewrite.
+int ProcfileInit::stop_signal() const {
+  int stop = options_.rewrites.apply(SIGTERM);
+  return stop != 0 ? stop : SIGTERM;
+}
+
+/// Sends `signo` to the process group of every running service; returns how many.
+int ProcfileInit::signal_services(int signo) {
+  int count = 0;
+  for (const Service& service : services_) {
+    // An unreaped main process keeps its pid, and so its group id, from being reused.
+    if (service.is_running() && send_signal(-service.pid, signo)) ++count;
+  }
+  return count;
+}
+
+/// A stop signal: no restart follows. With --stop-delay the signal waits, unless it is the
+/// second one.
+void ProcfileInit::request_stop(int signo) {
+  if (!stop_requested_) notify_upstream("STOPPING=1");
+  stop_requested_ = true;
+  bool delaying = timers_.is_armed(TimerId::kStopDelay);
+  if (phase_ == Phase::kRunning && options_.stop_delay > Millis(0) && !delaying) {
+    spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
+                 format_duration(options_.stop_delay));
+    pending_stop_signal_ = signo;
+    timers_.arm(TimerId::kStopDelay, Clock::now() + options_.stop_delay);
+    return;
+  }
+  timers_.disarm(TimerId::kStopDelay);
+  pending_stop_signal_ = 0;
+  stop_all(signo);
+}
+
+/// Stops every service together: `signo` (then SIGCONT) to each group, one grace period for
+/// all, no more restarts. A repeated stop signal is forwarded again but does not extend it.
+void ProcfileInit::stop_all(int signo) {
+  if (phase_ == Phase::kCleaningUp || phase_ == Phase::kDone) {
+    if (!escalated_) {
+      signal_leftovers(signo);
+      signal_leftovers(SIGCONT);
+    }
+    return;
+  }
+  set_phase(Phase::kStopping);
+  for (Service& service : services_) {
+    service.restart_at.reset();
+    if (!service.is_running()) service.done = true;
+  }
+  int count = signal_services(signo);
+  signal_services(SIGCONT);
+  spdlog::info("sent {} to {}", SignalLabel{signo}, count_of(count, "service"));
+  if (!timers_.is_armed(TimerId::kGrace) && !escalated_) {
+    if (options_.grace == Millis(0)) {
+      escalate();
+    } else if (options_.grace != kForever) {
+      timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+    }
+  }
+  if (std::none_of(services_.begin(), services_.end(),
+                   [](const Service& service) { return service.is_running(); })) {
+    begin_cleanup();
+  }
+}
+
+/// Every service has ended: what they left behind gets SIGTERM (and SIGCONT) and what is left
+/// of the grace period. When nothing is left the reap loop sees ECHILD and tend is done.
+void ProcfileInit::begin_cleanup() {
+  set_phase(Phase::kCleaningUp);
+  if (escalated_) return;
+  int count = signal_leftovers(SIGTERM);
+  if (count == 0) return;
+  signal_leftovers(SIGCONT);
+  spdlog::info("sent SIGTERM to what the services left: {}",
+               count < 0 ? std::string("whatever is left") : count_of(count, "process"));
+  if (timers_.is_armed(TimerId::kGrace)) return;
+  if (options_.grace == Millis(0)) return escalate();
+  if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+}
+
+void ProcfileInit::escalate() {
+  if (escalated_) return;
+  escalated_ = true;
+  timers_.disarm(TimerId::kGrace);
+  int services = signal_services(SIGKILL);
+  if (services > 0) sched_yield();  // Let the killed go before the walk through /proc.
+  int count = signal_leftovers(SIGKILL);
+  spdlog::info("grace period over after {}, sent SIGKILL to {} and {} more",
+               format_duration(options_.grace), count_of(services, "service"),
+               count < 0 ? std::string("whatever is left") : count_of(count, "process"));
+  // SIGKILLed processes end within milliseconds; one that tend cannot see must not keep it.
+  timers_.arm(TimerId::kGiveUp, Clock::now() + Millis(2000));
+}
+
+void ProcfileInit::give_up_waiting() {
+  siginfo_t child{};
+  bool children_left =
+      waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0;
+  if (!children_left || phase_ == Phase::kDone) return;
+  spdlog::warn("processes tend cannot signal are still running after SIGKILL: no longer waiting");
+  if (!status_) status_ = ChildStatus{true, SIGKILL};
+  finish();
+}
+
+int ProcfileInit::signal_leftovers(int signo) {
+  siginfo_t child{};
+  if (waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0 &&
+      errno == ECHILD) {
+    return 0;
+  }
+  if (is_pid1_) return kill(-1, signo) == 0 ? -1 : 0;
+  std::set<pid_t> signalled;
+  for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {
+    auto leftovers = live_descendants(self_);
+    if (!leftovers) {
+      signal_services(signo);  // Without /proc only the services' groups are known.
+      return -1;
+    }
+    size_t before = signalled.size();
+    for (const ListedProcess& process : *leftovers) {
+      if (signalled.insert(process.pid).second) signal_if_same(process, signo);
+    }
+    if (signalled.size() == before) break;
+  }
+  return static_cast<int>(signalled.size());
+}
+
+void ProcfileInit::finish() {
+  timers_.disarm(TimerId::kGrace);
+  timers_.disarm(TimerId::kGiveUp);
+  set_phase(Phase::kDone);
+}
+
+void ProcfileInit::set_phase(Phase phase) {
+  if (phase == phase_) return;
+  spdlog::debug("phase {} -> {}", phase_name(phase_), phase_name(phase));
+  phase_ = phase;
+}
+
+/// The status of the first service that ended for good (or ended after a stop began).
+TendExit ProcfileInit::decide_exit_status() const {
+  ChildStatus status = status_.value_or(ChildStatus{});
+  if (status_failed_ && status.shell_code() == 0) return {1, 0};
+  return decide_exit(status, is_pid1_, options_.success_exits);
+}
+
+}  // namespace tend

@@ -113,7 +113,8 @@ bool PathWatch::watch_lookup() {
     if (S_ISLNK(status.st_mode)) {
       std::optional<std::string> target = read_link(entry);
       if (!target || ++links > kMaxLinks) break;
-      if (target->front() == '/') directory = "/";
+      // assign(1, c): GCC 12 with the sanitizers reports a false -Wrestrict for = "/".
+      if (target->front() == '/') directory.assign(1, '/');
       std::deque<std::string> parts = components(*target);
       rest.insert(rest.begin(), parts.begin(), parts.end());
       continue;

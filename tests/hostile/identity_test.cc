@@ -56,11 +56,13 @@ TEST_F(IdentityAsSubreaper, AStrangerWithTheMainProcessesRecycledPidIsNeverSigna
   TendRun run(Mode::kSubreaper, {.args = with_options({"-v", "--grace", "200ms"},
                                                       main_process_reaped_by_its_parent()),
                                  .stdin_pipe = true});
+  pid_t tend = run.tend_pid();  // Now: once tend has ended it can no longer be found.
   pid_t main = start_with_adopted_main(run);
   run.write_stdin("\n");
   wait_until_reaped(main);  // By its parent, or by tend once that parent is gone.
   Stranger stranger({.wanted_pid = main, .own_group = true});
-  kill(run.tend_pid(), SIGTERM);  // tend may have ended already: then there is nothing to do.
+  // tend may have ended already (unreaped, it is still the harness's child): nothing to do then.
+  kill(tend, SIGTERM);
   run.wait_exit();
   EXPECT_TRUE(stranger.is_untouched()) << run.transcript();
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The whole test suite: installs what is missing, checks formatting, then builds and runs every
-# test twice, against the static release binary and against an ASan+UBSan build.
+# test twice, against the static release binary and against an ASan+UBSan build; and the release
+# binary in a real Docker engine (tests/docker/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -16,4 +17,9 @@ for kind in release asan; do
   echo "== $kind tests"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2 --timeout 180
+  if [[ $kind == release ]]; then
+    # A private dockerd with tend as its init; fails, never skips, when it cannot start.
+    echo "== docker (real engine)"
+    tests/docker/run.sh build/tend
+  fi
 done

@@ -38,9 +38,9 @@ check_engine_reports_tend() {
   expected=$("$tend" --version | sed -n 's/^tend version .* - git\.\([0-9a-z]*\)$/\1/p')
   [[ -n $expected ]] || fail "tend --version does not end in git.<sha>: $("$tend" --version)"
   commit=$(dk info -f '{{.InitCommit.ID}}')
-  [[ $commit == "$expected" ]] || fail "docker info reads init commit '$commit', expected '$expected'"
+  [[ $commit == "$expected" ]] || fail "docker info reads init commit '$commit', not '$expected'"
   dk info >"$T/info"
-  grep -qx " init version: $expected" "$T/info" || fail "no 'init version: $expected' in docker info"
+  grep -qx " init version: $expected" "$T/info" || fail "no 'init version: $expected' in info"
 }
 
 # Runs tend-test:entry with COMMAND... and fails unless docker run exits EXPECTED.

@@ -92,7 +92,8 @@ start_engine() {  # TEND
     --pidfile "$T/docker.pid" --init-path "$1" >"$T/dockerd.log" 2>&1 &
   dockerd_pid=$!
   wait_for_engine_part 60 "$dockerd_pid" dockerd dk version
-  [[ $(cat "$T/docker.pid") == "$dockerd_pid" ]] || engine_fatal "the pid file names another dockerd"
+  [[ $(cat "$T/docker.pid") == "$dockerd_pid" ]] ||
+    engine_fatal "the pid file names another dockerd"
   echo "# engine: dockerd $dockerd_pid, containerd $containerd_pid, under $T"
 }
 
@@ -148,7 +149,8 @@ stop_engine() {
     local containers
     containers=$(timeout 30 "$docker_bin" -H "unix://$T/docker.sock" ps -aq 2>/dev/null || true)
     # shellcheck disable=SC2086 # one word per container
-    [[ -z $containers ]] || timeout 60 "$docker_bin" -H "unix://$T/docker.sock" rm -f $containers >/dev/null 2>&1
+    [[ -z $containers ]] ||
+      timeout 60 "$docker_bin" -H "unix://$T/docker.sock" rm -f $containers >/dev/null 2>&1
   fi
   stop_pid "$dockerd_pid" 30
   stop_pid "$containerd_pid" 15

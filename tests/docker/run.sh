@@ -19,7 +19,11 @@ failed=0
 T=
 
 "$repo/scripts/deps.sh" docker.io busybox-static debootstrap tmux
-[[ -x $tend ]] || { echo "FAIL setup: no tend binary at $tend"; echo "docker: 0 passed, 1 failed"; exit 1; }
+if [[ ! -x $tend ]]; then
+  echo "FAIL setup: no tend binary at $tend"
+  echo "docker: 0 passed, 1 failed"
+  exit 1
+fi
 
 # shellcheck source=tests/docker/daemon.sh
 source "$here/daemon.sh"

@@ -166,15 +166,17 @@ failed_probes_at_least() {
 # READY=1 comes when the check writes to the COMMAND's fifo: until then the probes fail and the
 # container is "starting"; after it, tend creates the ready file and the container turns healthy.
 check_healthcheck_ready_file() {
-  drun -d --name health tend-test:ready sh -c \
-    'mkfifo /tmp/go; echo started; read x </tmp/go; notify READY=1; echo notified; exec sleep 1000'
+  diagnose="dk logs health; dk inspect -f '{{json .State.Health}}' health"
+  drun -d --name health -e TEND_VERBOSE=2 tend-test:ready sh -c \
+    'mkfifo /tmp/go; echo started; read x </tmp/go; notify READY=1 && echo notified; exec sleep 1000'
   wait_for_log health started
   wait_until 30 "two failed health probes" failed_probes_at_least health 2
   health_is health starting || fail "health is '$(health_of health)' before READY=1"
   dk exec health test ! -e /tmp/ready || fail "the ready file exists before READY=1"
   dk exec health sh -c 'echo go >/tmp/go'
   wait_until 30 "healthy status after READY=1" health_is health healthy
-  log_has health notified || fail "COMMAND did not send READY=1"
+  log_has health notified || fail "COMMAND could not send READY=1"
+  log_has health "main process \(pid [0-9]+\) is ready" || fail "tend did not log readiness"
 }
 
 check_user_docker() {

@@ -45,12 +45,16 @@ fail() {
 # Inside a check: a line printed after its result (timings).
 note() { echo "# $*" >>"$T/note"; }
 
-# Inside a check: polls COMMAND every 0.1 s until it succeeds, or fails the check after SECONDS.
+# Inside a check: polls COMMAND every 0.1 s until it succeeds, or fails the check after SECONDS,
+# first running the check's $diagnose (if it set one) to show what it was waiting on.
 wait_until() {  # SECONDS WHAT COMMAND...
   local limit=$1 what=$2 deadline=$((SECONDS + $1))
   shift 2
   until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "no $what within ${limit}s"
+    if ((SECONDS >= deadline)); then
+      [[ -z ${diagnose:-} ]] || eval "$diagnose"
+      fail "no $what within ${limit}s"
+    fi
     sleep 0.1
   done
 }

@@ -166,6 +166,7 @@ failed_probes_at_least() {
 # READY=1 comes when the check writes to the COMMAND's fifo: until then the probes fail and the
 # container is "starting"; after it, tend creates the ready file and the container turns healthy.
 check_healthcheck_ready_file() {
+  # shellcheck disable=SC2034 # read by wait_until
   diagnose="dk logs health; dk inspect -f '{{json .State.Health}}' health"
   drun -d --name health -e TEND_VERBOSE=2 tend-test:ready sh -c \
     'mkfifo /tmp/go; echo started; read x </tmp/go; notify READY=1 && echo notified; exec sleep 1000'

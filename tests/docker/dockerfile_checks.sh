@@ -33,8 +33,8 @@ debootstrap_tarball() {  # TARBALL
   debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$T/debootstrap.log" 2>&1 ||
     { tail -20 "$T/debootstrap.log"; fail "debootstrap failed"; }
   write_image_sources "$rootfs" "$mirror"
-  tar --numeric-owner -C "$rootfs" -cf "$1.part" .
-  mv "$1.part" "$1"
+  tar --numeric-owner -C "$rootfs" -cf "$1.part.$$" .
+  mv "$1.part.$$" "$1"
   rm -rf --one-file-system "$rootfs"
 }
 
@@ -46,6 +46,12 @@ deps_key() {
     sha256sum | cut -c1-12
 }
 deps_cache() { echo "$base_cache/debian-12-deps-$(week)-$(deps_key).tar"; }
+
+# Removes the finished cache files named PATTERN (older keys), and parts that a run which
+# died left behind; a concurrent run's part, younger, stays.
+drop_cached() {  # PATTERN
+  find "$base_cache" -maxdepth 1 \( -name "$1.tar" -o -name "$1.part.*" -mmin +120 \) -delete
+}
 
 # debian:12 (and debian:12-slim, for the example): with the build stage's dependency layer
 # from the cache `docker save` left when deps.sh has not changed (loaded, debian:12 keeps the
@@ -63,7 +69,7 @@ make_debian_base_image() {
     rm -f "$(deps_cache)"
     if [[ ! -s $tarball ]]; then
       how=debootstrap
-      find "$base_cache" -maxdepth 1 -name 'debian-12-minbase-*.tar*' -delete
+      drop_cached 'debian-12-minbase-*'
       debootstrap_tarball "$tarball"
     fi
     dk import --change 'CMD ["bash"]' "$tarball" debian:12 >/dev/null
@@ -93,9 +99,9 @@ save_deps_layer() {
   id=$(deps_layer_id <"$T/build.log")
   [[ -n $id ]] || fail "no image id for RUN scripts/deps.sh in the build output"
   dk tag "$id" tend-tests/deps
-  find "$base_cache" -maxdepth 1 -name 'debian-12-deps-*.tar*' -delete
-  dk save -o "$(deps_cache).part" debian:12 tend-tests/deps
-  mv "$(deps_cache).part" "$(deps_cache)"
+  drop_cached 'debian-12-deps-*'
+  dk save -o "$(deps_cache).part.$$" debian:12 tend-tests/deps
+  mv "$(deps_cache).part.$$" "$(deps_cache)"
 }
 
 stamp_lines() { while IFS= read -r line; do echo "${EPOCHREALTIME%.*} $line"; done; }

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The whole test suite: installs what is missing, checks formatting, then builds and runs every
 # test twice, against the static release binary and against an ASan+UBSan build; after the
-# release tests, tend with real daemons and terminal programs (tests/real); and fuzzes each parser
-# for a few seconds.
+# release tests, tend with real daemons and terminal programs (tests/real) and in a real Docker
+# engine (tests/docker); and fuzzes each parser for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t real_packages < <(grep -v '^#' tests/real/packages)
@@ -23,6 +23,9 @@ for kind in release asan; do
   if [[ $kind == release ]]; then
     echo "== real daemons and terminals"
     tests/real/run.sh build/tend
+    # A private dockerd with tend as its init; fails, never skips, when it cannot start.
+    echo "== docker (real engine)"
+    tests/docker/run.sh build/tend
   fi
 done
 

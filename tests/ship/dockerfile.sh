@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# What can be checked of the container side without a Docker engine:
+# What can be checked of the container side without a Docker engine (tests/docker/run.sh builds
+# and runs the images in a real one):
 #  - the Dockerfile's build stage runs the very commands of the README and CI (scripts/deps.sh,
 #    scripts/build.sh release) and the unit tests through ctest, whose label selects tests;
 #  - its last stage is `FROM scratch` holding only /tend (empty_root.sh runs tend in such a root);

@@ -180,6 +180,22 @@ check_healthcheck_ready_file() {
   log_has health "main process \(pid [0-9]+\) is ready" || fail "tend did not log readiness"
 }
 
+# A client that sends READY=1 and exits at once (no BARRIER=1), reaped by its shell before tend
+# reads the datagram: as PID 1 tend takes every sender inside its PID namespace, so the container
+# turns healthy, five times in a row.
+check_healthcheck_exit_at_once_client() {
+  local i
+  for i in 1 2 3 4 5; do
+    # shellcheck disable=SC2034 # read by wait_until
+    diagnose="dk logs quick$i; dk inspect -f '{{json .State.Health}}' quick$i"
+    drun -d --name "quick$i" -e TEND_VERBOSE=2 tend-test:ready sh -c \
+      'notify --exit-at-once READY=1 && echo notified; exec sleep 1000'
+    wait_until 30 "healthy status after an exit-at-once READY=1 (run $i)" \
+      health_is "quick$i" healthy
+    dk rm -f "quick$i" >/dev/null
+  done
+}
+
 check_user_docker() {
   local out status=0
   out=$(drun --rm --user 1234:1234 tend-test:entry \

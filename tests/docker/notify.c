@@ -61,15 +61,18 @@ static int wait_for_barrier(int fd) {
 
 int main(int argc, char** argv) {
   const char* path = getenv("NOTIFY_SOCKET");
-  if (argc != 2 || path == NULL || path[0] == '\0') {
-    fprintf(stderr, "usage: NOTIFY_SOCKET=PATH notify TEXT\n");
+  // --exit-at-once: send and exit, as socat or a one-line script does, with no barrier.
+  int at_once = argc == 3 && strcmp(argv[1], "--exit-at-once") == 0;
+  if (argc != 2 + at_once || path == NULL || path[0] == '\0') {
+    fprintf(stderr, "usage: NOTIFY_SOCKET=PATH notify [--exit-at-once] TEXT\n");
     return 2;
   }
   int fd = connect_to(path);
-  if (fd < 0 || send_text(fd, argv[1], -1) < 0) {
+  if (fd < 0 || send_text(fd, argv[1 + at_once], -1) < 0) {
     perror("notify: cannot send");
     return 1;
   }
+  if (at_once) return 0;
   if (wait_for_barrier(fd) < 0) {
     fprintf(stderr, "notify: the receiver did not close the barrier's pipe\n");
     return 1;

@@ -26,6 +26,7 @@ Launch with_empty_proc(const std::vector<std::string>& tend_args) {
 // COMMAND leaves a process behind in a session of its own that ignores SIGTERM. Without /proc
 // tend cannot see it, so it waited for it forever, even after SIGTERM.
 TEST(FaultsTest, WithoutAUsableProcAStopEndsAfterGracePlusAMargin) {
+  SKIP_FOR_SANITIZED_TEND("LeakSanitizer cannot run without /proc");
   std::vector<std::string> args = {"--grace", "500ms", kHelper, "child", "setsid", "ignore",
                                    "TERM",    "ready", "sleep", ";;",    "exit",   "0"};
   TendRun run(Mode::kSubreaper, with_empty_proc(args));

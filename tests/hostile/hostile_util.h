@@ -9,6 +9,19 @@
 
 namespace tend::e2e {
 
+/// Whether the tend under test is the ASan+UBSan build. Its runtime needs what some fault tests
+/// take away (a /proc to read, descriptors, threads for the leak check) and keeps freed memory in
+/// quarantine, so those tests are skipped there, saying so; the release build runs them.
+#if defined(TEND_SANITIZED)
+inline constexpr bool kSanitizedTend = true;
+#else
+inline constexpr bool kSanitizedTend = false;
+#endif
+#define SKIP_FOR_SANITIZED_TEND(why)                                             \
+  do {                                                                           \
+    if (kSanitizedTend) GTEST_SKIP() << "not in the sanitizer build: " << (why); \
+  } while (false)
+
 /// A process of the test's, not tend's: it dies of any signal tend might forward, and is killed
 /// and reaped when this goes away. With `wanted_pid` it is created with that pid (clone3's
 /// set_tid), in the test's PID namespace: what a pid recycled by the kernel looks like.

@@ -158,6 +158,7 @@ Footprint least_footprint(pid_t pid) {
 // descriptors and as much memory after 2,000 restarts as after 200, and SIGTERM ends it at once.
 // COMMAND ignores SIGTERM (inherited), so that its status is 0 wherever the stop lands.
 TEST_P(LoadTest, ThousandsOfRestartsLeaveFdsAndMemoryFlat) {
+  SKIP_FOR_SANITIZED_TEND("ASan keeps freed memory in quarantine, so RSS grows by design");
   LoadSize size = load_size();
   constexpr long kRssMarginKb = 64;
   TendRun run(GetParam(), {.args = options_then_probe({"--restart", "always", "--restart-delay",
@@ -185,6 +186,7 @@ TEST_P(LoadTest, ThousandsOfRestartsLeaveFdsAndMemoryFlat) {
 // RLIMIT_NOFILE from 3 up: each limit too small for tend is exit 125 with a message that names
 // what could not be made; the smallest that is enough runs COMMAND and forwards signals.
 TEST_P(LoadTest, TooFewDescriptorsFailClearlyAndEnoughWork) {
+  SKIP_FOR_SANITIZED_TEND("the sanitizer runtime needs descriptors of its own to start");
   // unshare, linked dynamically, needs a fourth descriptor to load libc before tend runs.
   const rlim_t lowest = GetParam() == Mode::kPid1 ? 4 : 3;
   std::optional<rlim_t> enough;
@@ -393,6 +395,7 @@ TEST_P(LoadTest, ForkRefusedAtARestartIsAFailedRunAndTendGoesOn) {
 // With --restart on-failure:2 the two refused forks are the two failed runs it allows: tend ends
 // with 125, as when COMMAND cannot be started at all.
 TEST_P(LoadTest, ForkRefusedUntilTheRestartLimitEndsTendWith125) {
+  SKIP_FOR_SANITIZED_TEND("LeakSanitizer needs a thread that RLIMIT_NPROC refuses");
   uid_t uid = user_of_this_test();
   TendRun run(GetParam(), unprivileged_with_nproc(
                               uid, kNprocLimit,

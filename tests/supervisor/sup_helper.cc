@@ -15,8 +15,9 @@
 //   read-line            wait for one line (or end of file) on stdin
 //   ignore SIG           set SIG's disposition to SIG_IGN
 //   signals-until SIG    block all signals, print "signals ready" (and release a parent waiting
-//                        in `child`), then "signal N NAME t=..." for each one received; go on
-//                        with the next word after SIG, with no signal blocked
+//                        in `child`), then "signal N NAME t=... from=PID" for each one received
+//                        (PID 0: the kernel's, say a terminal's Ctrl-C); go on with the next word
+//                        after SIG, with no signal blocked
 //   setsid               start a new session
 //   env NAME             print "env NAME=VALUE" or "env NAME unset"
 //   ids                  print "uid|gid|groups|nonewprivs VALUE" from /proc/self/status, "home H"
@@ -244,7 +245,8 @@ void print_signals_until(int until) {
     if (got != sizeof info) fail("read signalfd: %s", std::strerror(errno));
     int signo = static_cast<int>(info.ssi_signo);
     const char* name = signo < SIGRTMIN ? sigabbrev_np(signo) : nullptr;
-    emit("signal %d %s t=%lld", signo, name == nullptr ? "RT" : name, now_ns());
+    emit("signal %d %s t=%lld from=%u", signo, name == nullptr ? "RT" : name, now_ns(),
+         info.ssi_pid);
     if (signo == until) break;
   }
   close(fd);

@@ -141,6 +141,9 @@ std::optional<TendExit> ProcfileInit::set_up() {
       return usage_failure(fmt::format("invalid --user '{}': {}", options_.user, error));
   }
   if (const char* upstream = getenv("NOTIFY_SOCKET")) upstream_notify_ = upstream;
+  if (!is_pid1_ && !proc_walk_reserve_.take(kProcWalkDescriptors)) {
+    return system_failure("cannot keep descriptors in reserve for /proc");
+  }
   // The terminal stays tend's: with several services none of them may read it, so Ctrl-C comes
   // to tend alone and stops them all once.
   if (isatty(STDIN_FILENO) == 1) {
@@ -384,6 +387,14 @@ int ProcfileInit::signal_leftovers(int signo) {
     return 0;
   }
   if (is_pid1_) return kill(-1, signo) == 0 ? -1 : 0;
+  // The walk needs descriptors that tend, short of them, may not have: it gets the reserve.
+  proc_walk_reserve_.release();
+  int count = signal_descendants(signo);
+  proc_walk_reserve_.take(kProcWalkDescriptors);
+  return count;
+}
+
+int ProcfileInit::signal_descendants(int signo) {
   std::set<pid_t> signalled;
   for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {
     auto leftovers = live_descendants(self_);

@@ -83,6 +83,8 @@ class ProcfileInit {
   void escalate();
   void give_up_waiting();
   int signal_leftovers(int signo);
+  /// The subreaper's part of signal_leftovers: the processes below tend found through /proc.
+  int signal_descendants(int signo);
   void finish();
   void set_phase(Phase phase);
   TendExit decide_exit_status() const;
@@ -115,6 +117,9 @@ class ProcfileInit {
   const Inheritance& inherited_;
   pid_t self_;
   bool is_pid1_;
+  /// Descriptors the walk through /proc needs (the directory and one stat file at a time).
+  static constexpr int kProcWalkDescriptors = 2;
+  DescriptorReserve proc_walk_reserve_;
   std::vector<Service> services_;
   std::optional<EventLoop> loop_;
   std::optional<Account> account_;

@@ -268,6 +268,31 @@ TEST(LoadNofileTest, WithOneDescriptorToSpareLeftoversDoNotHangTend) {
   EXPECT_FALSE(is_alive(leftover)) << "the leftover outlived tend at RLIMIT_NOFILE " << limit;
 }
 
+// The same for --procfile: at the smallest descriptor limit it starts with, a service's leftover
+// in a session of its own is still found and stopped (the walk through /proc has its reserve).
+TEST(LoadNofileTest, ProcfileAtTheSmallestDescriptorLimitLeftoversAreStillStopped) {
+  TempDir dir;
+  std::string procfile =
+      dir.file("Procfile", "a: " + kHelper + " child setsid ignore TERM ready sleep ';;' exit 0\n");
+  for (rlim_t limit = 3; limit <= 32; ++limit) {
+    TendRun run(Mode::kSubreaper,
+                {.args = {"--grace", "300ms", "--procfile", procfile}, .nofile_limit = limit});
+    std::optional<int> status = run.wait_exit_within(10s);
+    ASSERT_TRUE(status.has_value()) << "limit " << limit << run.transcript();
+    if (describe_status(*status) == exit_with(125)) continue;  // Too few to start: said so.
+    std::string line = run.stdout_text();
+    size_t at = line.find("child pid=");
+    ASSERT_NE(at, std::string::npos) << run.transcript();
+    pid_t leftover = std::stoi(line.substr(at + 10));
+    bool alive = is_alive(leftover);
+    if (alive) kill(leftover, SIGKILL);  // Ours: the service printed it.
+    EXPECT_FALSE(alive) << "the leftover outlived tend at RLIMIT_NOFILE " << limit
+                        << run.transcript();
+    return;
+  }
+  FAIL() << "tend --procfile did not start with 32 descriptors";
+}
+
 /// tend's pid when wrappers (prlimit, setpriv) exec it: TendRun::tend_pid() looks for
 /// Launch.program, which is the first wrapper here.
 pid_t tend_behind_wrappers(TendRun& run) {

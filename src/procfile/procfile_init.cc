@@ -302,7 +302,7 @@ void ProcfileInit::request_stop(int signo) {
     spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
                  format_duration(options_.stop_delay));
     pending_stop_signal_ = signo;
-    timers_.arm(TimerId::kStopDelay, Clock::now() + options_.stop_delay);
+    timers_.arm(TimerId::kStopDelay, deadline_after(Clock::now(), options_.stop_delay));
     return;
   }
   timers_.disarm(TimerId::kStopDelay);
@@ -332,7 +332,7 @@ void ProcfileInit::stop_all(int signo) {
     if (options_.grace == Millis(0)) {
       escalate();
     } else if (options_.grace != kForever) {
-      timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+      timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
     }
   }
   if (std::none_of(services_.begin(), services_.end(),
@@ -353,7 +353,8 @@ void ProcfileInit::begin_cleanup() {
                count < 0 ? std::string("whatever is left") : count_of(count, "process"));
   if (timers_.is_armed(TimerId::kGrace)) return;
   if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever) timers_.arm(TimerId::kGrace, Clock::now() + options_.grace);
+  if (options_.grace != kForever)
+    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void ProcfileInit::escalate() {

@@ -19,11 +19,6 @@
 #include "sys/spawn.h"
 
 namespace tend {
-namespace {
-
-Millis ceil_millis(uint64_t usec) { return Millis((usec + 999) / 1000); }
-
-}  // namespace
 
 void ProcfileInit::start_all() {
   for (Service& service : services_) {
@@ -68,7 +63,7 @@ void ProcfileInit::start_service(Service& service) {
   spdlog::info("started {} (pid {})", service.name, service.pid);
   if (options_.ready_timeout) {
     if (*options_.ready_timeout != kForever) {
-      service.ready_by = service.started + *options_.ready_timeout;
+      service.ready_by = deadline_after(service.started, *options_.ready_timeout);
     }
   } else {
     mark_ready(service);
@@ -109,7 +104,7 @@ void ProcfileInit::end_service(Service& service, pid_t pid, ChildStatus status, 
   if (delay) {
     spdlog::info("restarting {} in {} after {} (restart {})", service.name, format_duration(*delay),
                  status.describe(), service.restarts.restarts());
-    service.restart_at = Clock::now() + *delay;
+    service.restart_at = deadline_after(Clock::now(), *delay);
     return;
   }
   service.done = true;
@@ -140,7 +135,7 @@ void ProcfileInit::fail_service(Service& service, const std::string& why) {
   if (options_.grace == Millis(0)) {
     send_signal(-service.pid, SIGKILL);
   } else if (options_.grace != kForever) {
-    service.kill_at = Clock::now() + options_.grace;
+    service.kill_at = deadline_after(Clock::now(), options_.grace);
   }
 }
 
@@ -177,7 +172,7 @@ void ProcfileInit::update_readiness() {
 
 void ProcfileInit::arm_watchdog(Service& service) {
   if (service.watchdog && service.is_running() && phase_ == Phase::kRunning) {
-    service.watchdog_by = Clock::now() + *service.watchdog;
+    service.watchdog_by = deadline_after(Clock::now(), *service.watchdog);
   }
 }
 
@@ -241,12 +236,13 @@ void ProcfileInit::handle_notification(Service& service, const NotifyMessage& me
                   service.name);
   }
   if (message.watchdog_usec) {
-    service.watchdog = ceil_millis(*message.watchdog_usec);
+    service.watchdog = watchdog_interval(*message.watchdog_usec);
+    if (!service.watchdog) service.watchdog_by.reset();  // 0 or infinity: the watchdog is off.
     arm_watchdog(service);
   }
   if (message.watchdog_ping) arm_watchdog(service);
   if (message.extend_timeout_usec && service.ready_by) {
-    TimePoint until = Clock::now() + ceil_millis(*message.extend_timeout_usec);
+    TimePoint until = deadline_after(Clock::now(), millis_from_usec(*message.extend_timeout_usec));
     service.ready_by = std::max(*service.ready_by, until);
   }
   if (message.ready) mark_ready(service);

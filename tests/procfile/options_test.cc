@@ -77,6 +77,24 @@ TEST_P(OptionsTest, WatchdogIsCountedPerServiceAndASilentOneTakesAllDown) {
       << run.transcript();
 }
 
+// systemd's meaning: WATCHDOG_USEC=0 or infinity from a service turns its watchdog off. The
+// Procfile mode had kept a copy of the old rounding, which wrapped infinity to 0 ms: the service
+// was stopped at once.
+TEST_P(OptionsTest, WatchdogUsecZeroOrInfinityTurnsAServicesWatchdogOff) {
+  TempDir dir;
+  std::string procfile = write_procfile(
+      dir, {{"zero", then_waits_for_term({"notify", "WATCHDOG_USEC=0", "stamp", "off"})},
+            {"inf",
+             then_waits_for_term({"notify", "WATCHDOG_USEC=18446744073709551615", "stamp", "off"})},
+            {"clock", helper_line({"pings", "100", "10", "exit", "0"})}});
+  TendRun run(GetParam(), {.args = procfile_args({"-v", "--watchdog", "300ms"}, procfile)});
+  run.wait_for_line("zero  | off");
+  run.wait_for_line("inf   | off");
+  // clock pings for a second, more than three of the silent services' periods, then ends.
+  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_TRUE(stderr_lines_with(run, "watchdog timeout").empty()) << run.transcript();
+}
+
 TEST_P(OptionsTest, StopDelayHoldsTheStopBackFromEveryService) {
   TempDir dir;
   std::string line = then_waits_for_term({});

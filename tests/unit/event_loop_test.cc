@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of the event loop: signals from a signalfd, polled descriptors, deadlines.
+// Unit tests of the event loop: signals from a signalfd, polled descriptors, deadlines, and the
+// sleep a deadline allows.
 #include "loop/event_loop.h"
 
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 namespace tend {
 namespace {
 
+using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -165,6 +167,30 @@ TEST_F(EventLoopTest, HandlerMayUnwatchItsOwnFd) {
   int runs = handler_runs_;
   loop_->wait_once(Clock::now());
   EXPECT_EQ(handler_runs_, runs);
+}
+
+TEST(TimeLeft, ForeverWithoutDeadline) { EXPECT_EQ(time_left(std::nullopt, {}), std::nullopt); }
+
+TEST(TimeLeft, ExactToTheNanosecond) {
+  TimePoint now{milliseconds(7)};
+  auto left = time_left(now + microseconds(1500), now);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->tv_sec, 0);
+  EXPECT_EQ(left->tv_nsec, 1500000);
+  left = time_left(now + std::chrono::seconds(3) + std::chrono::nanoseconds(5), now);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->tv_sec, 3);
+  EXPECT_EQ(left->tv_nsec, 5);
+}
+
+TEST(TimeLeft, ZeroForAPastDeadline) {
+  TimePoint now{milliseconds(50)};
+  for (TimePoint deadline : {now - milliseconds(1), now}) {
+    auto left = time_left(deadline, now);
+    ASSERT_TRUE(left);
+    EXPECT_EQ(left->tv_sec, 0);
+    EXPECT_EQ(left->tv_nsec, 0);
+  }
 }
 
 }  // namespace

@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of sd_notify message parsing, pid files, and COMMAND's environment.
+// Unit tests of the notify socket, sd_notify message parsing, and the watchdog interval.
+#include "service/notify.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
-#include "service/environment.h"
-#include "service/notify.h"
-#include "service/pidfile.h"
 
 namespace tend {
 namespace {
@@ -123,67 +119,6 @@ TEST(WatchdogInterval, ZeroAndInfinityTurnItOff) {
   EXPECT_EQ(watchdog_interval(1), Millis(1));
   EXPECT_EQ(watchdog_interval(2'000'000), Millis(2000));
   EXPECT_EQ(watchdog_interval(UINT64_MAX - 1), Millis(18'446'744'073'709'552));
-}
-
-TEST(ParsePid, DigitsWithWhiteSpace) {
-  EXPECT_EQ(parse_pid("123\n"), 123);
-  EXPECT_EQ(parse_pid("  77 \n"), 77);
-  for (const char* bad : {"", "\n", "abc", "12a", "-5", "0", "1 2", "99999999999999"}) {
-    EXPECT_EQ(parse_pid(bad), std::nullopt) << bad;
-  }
-}
-
-TEST(CommandEnvironment, ReplacesSupervisorVariables) {
-  std::vector<std::string> inherited{"PATH=/bin",    "NOTIFY_SOCKET=/run/systemd/notify",
-                                     "LISTEN_PID=1", "LISTEN_FDS=2",
-                                     "HOME=/root",   "WATCHDOG_USEC=1"};
-  CommandEnvironment settings{"/tmp/x/notify", 2, Millis(3000), std::nullopt};
-  auto env = build_command_environment(inherited, settings);
-  EXPECT_EQ(env, (std::vector<std::string>{"PATH=/bin", "HOME=/root", "NOTIFY_SOCKET=/tmp/x/notify",
-                                           "LISTEN_FDS=2", "LISTEN_PID=", "WATCHDOG_USEC=3000000",
-                                           "WATCHDOG_PID="}));
-  EXPECT_EQ(command_pid_variables(settings),
-            (std::vector<std::string>{"LISTEN_PID", "WATCHDOG_PID"}));
-}
-
-TEST(ListenFds, CountForThisProcess) {
-  std::string problem;
-  EXPECT_EQ(listen_fds_for("42", "2", 42, 1024, problem), 2);
-  EXPECT_EQ(listen_fds_for("42", "1021", 42, 1024, problem), 1021);  // fds 3 to 1023.
-  EXPECT_EQ(problem, "");
-}
-
-TEST(ListenFds, NotThisProcessOrNoneIsQuiet) {
-  std::string problem;
-  for (auto [pid, fds] : {std::pair<const char*, const char*>{nullptr, "2"},
-                          {"42", nullptr},
-                          {"43", "2"},
-                          {"x", "2"},
-                          {"42x", "2"},
-                          {"", "2"},
-                          {"4294967338", "2"},
-                          {"42", "0"}}) {
-    EXPECT_EQ(listen_fds_for(pid, fds, 42, 1024, problem), std::nullopt)
-        << (pid ? pid : "(unset)") << " " << (fds ? fds : "(unset)");
-  }
-  EXPECT_EQ(problem, "");
-}
-
-// atoi wrapped 99999999999 to 1215752191 descriptors, which COMMAND was told it had.
-TEST(ListenFds, CountOutOfRangeIsIgnoredWithAWarning) {
-  for (const char* fds : {"1022", "99999999999", "-1", "x", "", "2 "}) {
-    std::string problem;
-    EXPECT_EQ(listen_fds_for("42", fds, 42, 1024, problem), std::nullopt) << fds;
-    EXPECT_EQ(problem,
-              fmt::format("ignored LISTEN_FDS='{}': expected a count from 1 to 1021", fds));
-  }
-}
-
-TEST(CommandEnvironment, UserHomeReplacesHome) {
-  CommandEnvironment settings{"@n", std::nullopt, std::nullopt, std::string("/home/app")};
-  auto env = build_command_environment({"HOME=/root", "A=b"}, settings);
-  EXPECT_EQ(env, (std::vector<std::string>{"A=b", "NOTIFY_SOCKET=@n", "HOME=/home/app"}));
-  EXPECT_TRUE(command_pid_variables(settings).empty());
 }
 
 }  // namespace

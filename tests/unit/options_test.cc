@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of the option model: where COMMAND starts, values, environment, errors.
+// Unit tests of the option model: where COMMAND starts, values, environment, errors, and the
+// --restart policy words.
 #include "cli/options.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +46,18 @@ TEST(FindCommandStart, FirstNonOptionWord) {
   EXPECT_EQ(find_command_start(words({"-t5s", "ls"}), takes_value), 1u);
   EXPECT_EQ(find_command_start(words({"-v", "--", "-x"}), takes_value), 2u);
   EXPECT_EQ(find_command_start(words({"-v"}), takes_value), 1u);
+}
+
+TEST(ParseRestartPolicy, Words) {
+  EXPECT_EQ(parse_restart_policy("no")->mode, RestartPolicy::Mode::kNo);
+  EXPECT_EQ(parse_restart_policy("always")->mode, RestartPolicy::Mode::kAlways);
+  EXPECT_EQ(parse_restart_policy("on-failure")->max_restarts, std::nullopt);
+  EXPECT_EQ(parse_restart_policy("on-failure:3")->max_restarts, 3);
+  EXPECT_EQ(parse_restart_policy("on-failure:0")->max_restarts, 0);
+  for (const char* bad : {"", "yes", "on-failure:", "on-failure:x", "on-failure:-1", "always:3",
+                          "on-failure:3x", "On-Failure"}) {
+    EXPECT_EQ(parse_restart_policy(bad), std::nullopt) << bad;
+  }
 }
 
 TEST(ParseOptions, CommandAndItsArgumentsBelongToCommand) {

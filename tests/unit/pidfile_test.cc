@@ -171,11 +171,17 @@ TEST(PidTextTest, WithoutNewlineItCountsOnceNoOtherProcessWritesIt) {
 }
 
 TEST(ParsePidTest, DigitsWithWhiteSpace) {
+  EXPECT_EQ(parse_pid("123\n"), 123);
+  EXPECT_EQ(parse_pid("  77 \n"), 77);
   EXPECT_EQ(parse_pid(" 42\n"), 42);
   EXPECT_EQ(parse_pid("42"), 42);
-  EXPECT_EQ(parse_pid(""), std::nullopt);
-  EXPECT_EQ(parse_pid("4 2"), std::nullopt);
-  EXPECT_EQ(parse_pid("99999999999"), std::nullopt);
+}
+
+TEST(ParsePidTest, AnythingButOnePositivePidIsNone) {
+  for (const char* bad :
+       {"", "\n", "abc", "12a", "-5", "0", "1 2", "4 2", "99999999999", "99999999999999"}) {
+    EXPECT_EQ(parse_pid(bad), std::nullopt) << bad;
+  }
 }
 
 }  // namespace

@@ -21,18 +21,6 @@ Options with_policy(const char* policy) {
 
 constexpr Millis kShortRun = milliseconds(5);
 
-TEST(ParseRestartPolicy, Words) {
-  EXPECT_EQ(parse_restart_policy("no")->mode, RestartPolicy::Mode::kNo);
-  EXPECT_EQ(parse_restart_policy("always")->mode, RestartPolicy::Mode::kAlways);
-  EXPECT_EQ(parse_restart_policy("on-failure")->max_restarts, std::nullopt);
-  EXPECT_EQ(parse_restart_policy("on-failure:3")->max_restarts, 3);
-  EXPECT_EQ(parse_restart_policy("on-failure:0")->max_restarts, 0);
-  for (const char* bad : {"", "yes", "on-failure:", "on-failure:x", "on-failure:-1", "always:3",
-                          "on-failure:3x", "On-Failure"}) {
-    EXPECT_EQ(parse_restart_policy(bad), std::nullopt) << bad;
-  }
-}
-
 TEST(RestartTracker, NoNeverRestarts) {
   RestartTracker tracker(with_policy("no"));
   EXPECT_EQ(tracker.after_run(true, kShortRun), std::nullopt);

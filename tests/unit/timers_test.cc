@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of deadline bookkeeping and the sleep derived from it.
+// Unit tests of deadline bookkeeping: armed timers, the earliest deadline, and deadlines that
+// never wrap into the past.
 #include "loop/timers.h"
 
 #include <gtest/gtest.h>
 
-#include "loop/event_loop.h"
-
 namespace tend {
 namespace {
 
-using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using Millis = std::chrono::milliseconds;
 
@@ -79,30 +77,6 @@ TEST(DeadlineAfter, NeverWrapsIntoThePast) {
     }
   }
   EXPECT_EQ(deadline_after(TimePoint{}, Millis::max()), TimePoint::max());
-}
-
-TEST(TimeLeft, ForeverWithoutDeadline) { EXPECT_EQ(time_left(std::nullopt, {}), std::nullopt); }
-
-TEST(TimeLeft, ExactToTheNanosecond) {
-  TimePoint now{milliseconds(7)};
-  auto left = time_left(now + microseconds(1500), now);
-  ASSERT_TRUE(left);
-  EXPECT_EQ(left->tv_sec, 0);
-  EXPECT_EQ(left->tv_nsec, 1500000);
-  left = time_left(now + std::chrono::seconds(3) + std::chrono::nanoseconds(5), now);
-  ASSERT_TRUE(left);
-  EXPECT_EQ(left->tv_sec, 3);
-  EXPECT_EQ(left->tv_nsec, 5);
-}
-
-TEST(TimeLeft, ZeroForAPastDeadline) {
-  TimePoint now{milliseconds(50)};
-  for (TimePoint deadline : {now - milliseconds(1), now}) {
-    auto left = time_left(deadline, now);
-    ASSERT_TRUE(left);
-    EXPECT_EQ(left->tv_sec, 0);
-    EXPECT_EQ(left->tv_nsec, 0);
-  }
 }
 
 }  // namespace

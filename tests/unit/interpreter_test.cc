@@ -3,40 +3,25 @@
 #include "sys/interpreter.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "temp_dir.h"
 
 namespace tend {
 namespace {
 
-/// A fresh directory with files in it, removed afterwards.
-class ScriptDir : public testing::Test {
+/// A fresh directory to put scripts in.
+class ScriptDir : public TempDirTest {
  protected:
-  void SetUp() override {
-    char name[] = "/tmp/tend-interpreter-XXXXXX";
-    ASSERT_NE(mkdtemp(name), nullptr);
-    dir_ = name;
+  /// Makes an executable file `name` holding `content`; returns its path.
+  std::string file(const std::string& name, const std::string& content) {
+    write_file(at(name), content, 0755);
+    return at(name);
   }
-  void TearDown() override {
-    for (const auto& file : files_) unlink(file.c_str());
-    rmdir(dir_.c_str());
-  }
-  std::string file(const std::string& name, const std::string& content, mode_t mode = 0755) {
-    std::string path = dir_ + "/" + name;
-    FILE* out = std::fopen(path.c_str(), "we");
-    std::fwrite(content.data(), 1, content.size(), out);
-    std::fclose(out);
-    chmod(path.c_str(), mode);
-    files_.push_back(path);
-    return path;
-  }
-  std::string dir_;
-  std::vector<std::string> files_;
 };
 
 TEST_F(ScriptDir, NamesTheMissingInterpreter) {
@@ -52,15 +37,15 @@ TEST_F(ScriptDir, NothingWhenTheInterpreterIsThereOrThereIsNone) {
   EXPECT_EQ(missing_interpreter(file("b", "echo\n")), std::nullopt);
   EXPECT_EQ(missing_interpreter(file("c", "#!\n")), std::nullopt);
   EXPECT_EQ(missing_interpreter(file("d", "")), std::nullopt);
-  EXPECT_EQ(missing_interpreter(dir_ + "/absent"), std::nullopt);
-  EXPECT_EQ(missing_interpreter(dir_), std::nullopt);  // A directory.
+  EXPECT_EQ(missing_interpreter(at("absent")), std::nullopt);
+  EXPECT_EQ(missing_interpreter(root_), std::nullopt);  // A directory.
 }
 
 TEST_F(ScriptDir, FindsACommandThroughPath) {
   file("tend-test-script", "#!/no/such/python\n");
   const char* old = std::getenv("PATH");
   std::string saved = old != nullptr ? old : "";
-  setenv("PATH", ("/no/such/dir:" + dir_).c_str(), 1);
+  setenv("PATH", ("/no/such/dir:" + root_).c_str(), 1);
   EXPECT_EQ(missing_interpreter("tend-test-script"), "/no/such/python");
   EXPECT_EQ(missing_interpreter("tend-no-such-command"), std::nullopt);
   setenv("PATH", saved.c_str(), 1);
@@ -68,9 +53,8 @@ TEST_F(ScriptDir, FindsACommandThroughPath) {
 
 // Opened without blocking: a FIFO where COMMAND was expected must not hang tend.
 TEST_F(ScriptDir, AFifoIsNotAScript) {
-  std::string fifo = dir_ + "/fifo";
+  std::string fifo = at("fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0700), 0);
-  files_.push_back(fifo);
   EXPECT_EQ(missing_interpreter(fifo), std::nullopt);
 }
 

@@ -13,36 +13,20 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
+
+#include "temp_dir.h"
 
 namespace tend {
 namespace {
 
-class PathWatchTest : public testing::Test {
+class PathWatchTest : public TempDirTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/tend-path-watch-test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
-  }
-  void TearDown() override {
-    std::string command = "rm -rf '" + root_ + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0);
-  }
-  std::string at(const std::string& name) const { return root_ + "/" + name; }
-  static void write(const std::string& path, const char* text) {
-    FILE* file = std::fopen(path.c_str(), "w");
-    ASSERT_NE(file, nullptr);
-    std::fputs(text, file);
-    std::fclose(file);
-  }
-  /// Whether the watch has something to say within `ms`; takes it, as tend does.
-  /// Whether an event comes within `ms` (for `name` only, when given). The kernel queues
-  /// IN_IGNORED for a removed watch when it frees the mark, which it may defer, and the watch on
-  /// /tmp sees every other test's files come and go: neither is a wake-up a test can count on
-  /// not happening, so a test that expects none names the entry it is about.
+  /// Whether an event comes within `ms` (for `name` only, when given); takes it, as tend does.
+  /// The kernel queues IN_IGNORED for a removed watch when it frees the mark, which it may
+  /// defer, and the watch on /tmp sees every other test's files come and go: neither is a
+  /// wake-up a test can count on not happening, so a test that expects none names the entry it
+  /// is about.
   static bool wakes(PathWatch& watch, int ms = 2000, const char* name = nullptr) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
     for (;;) {
@@ -61,21 +45,25 @@ class PathWatchTest : public testing::Test {
     alignas(inotify_event) char events[4096];
     ssize_t got = read(fd, events, sizeof events);
     bool found = false;
-    for (ssize_t at = 0; at < got;) {
-      const auto* event = reinterpret_cast<const inotify_event*>(events + at);
+    for (ssize_t offset = 0; offset < got;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(events + offset);
       bool named = name == nullptr || (event->len > 0 && std::string(event->name) == name);
       if ((event->mask & IN_IGNORED) == 0 && named) found = true;
-      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
     return found;
+  }
+  /// Whether writing the file `name` wakes the watch (see wakes).
+  bool wakes_after_writing(PathWatch& watch, const std::string& name, int ms = 2000,
+                           const char* event_name = nullptr) {
+    write_file(at(name), "1\n");
+    return wakes(watch, ms, event_name);
   }
   /// Takes what is pending now (the set-up's own events).
   static void settle(PathWatch& watch) {
     while (wakes(watch, 0)) {
     }
   }
-
-  std::string root_;
 };
 
 TEST_F(PathWatchTest, RelativePathsAreTakenAgainstTheWorkingDirectoryNow) {
@@ -89,64 +77,59 @@ TEST_F(PathWatchTest, FileInTheDirectory) {
   auto watch = PathWatch::start(at("x.pid"));
   ASSERT_TRUE(watch);
   EXPECT_FALSE(wakes(*watch, 0, "x.pid"));
-  write(at("x.pid"), "1\n");
-  EXPECT_TRUE(wakes(*watch));
+  EXPECT_TRUE(wakes_after_writing(*watch, "x.pid"));
 }
 
 // The old watch on the literal directory failed: it did not exist yet.
 TEST_F(PathWatchTest, DirectoriesMadeLater) {
   auto watch = PathWatch::start(at("a/b/x.pid"));
   ASSERT_TRUE(watch);
-  ASSERT_EQ(mkdir(at("a").c_str(), 0755), 0);
+  make_directory("a");
   EXPECT_TRUE(wakes(*watch));
-  ASSERT_EQ(mkdir(at("a/b").c_str(), 0755), 0);
+  make_directory("a/b");
   EXPECT_TRUE(wakes(*watch));
   settle(*watch);
-  write(at("a/b/x.pid"), "1\n");
-  EXPECT_TRUE(wakes(*watch));
+  EXPECT_TRUE(wakes_after_writing(*watch, "a/b/x.pid"));
 }
 
 TEST_F(PathWatchTest, SymlinkedDirectoryMadeLater) {
-  ASSERT_EQ(mkdir(at("real").c_str(), 0755), 0);
+  make_directory("real");
   auto watch = PathWatch::start(at("link/x.pid"));
   ASSERT_TRUE(watch);
-  ASSERT_EQ(symlink("real", at("link").c_str()), 0);
+  make_symlink("real", "link");
   EXPECT_TRUE(wakes(*watch));
   settle(*watch);
-  write(at("real/x.pid"), "1\n");
-  EXPECT_TRUE(wakes(*watch));
+  EXPECT_TRUE(wakes_after_writing(*watch, "real/x.pid"));
 }
 
 // The pid file is a symlink to a file in another directory: a write there wakes tend.
 TEST_F(PathWatchTest, TargetOfASymlinkedFile) {
-  ASSERT_EQ(mkdir(at("elsewhere").c_str(), 0755), 0);
-  ASSERT_EQ(symlink("elsewhere/x.pid", at("x.pid").c_str()), 0);
+  make_directory("elsewhere");
+  make_symlink("elsewhere/x.pid", "x.pid");
   auto watch = PathWatch::start(at("x.pid"));
   ASSERT_TRUE(watch);
   EXPECT_FALSE(wakes(*watch, 0, "x.pid"));
-  write(at("elsewhere/x.pid"), "1\n");
-  EXPECT_TRUE(wakes(*watch));
+  EXPECT_TRUE(wakes_after_writing(*watch, "elsewhere/x.pid"));
 }
 
 TEST_F(PathWatchTest, SymlinkRetargeted) {
-  ASSERT_EQ(mkdir(at("one").c_str(), 0755), 0);
-  ASSERT_EQ(mkdir(at("two").c_str(), 0755), 0);
-  ASSERT_EQ(symlink("one", at("link").c_str()), 0);
+  make_directory("one");
+  make_directory("two");
+  make_symlink("one", "link");
   auto watch = PathWatch::start(at("link/x.pid"));
   ASSERT_TRUE(watch);
-  ASSERT_EQ(symlink("two", at("new-link").c_str()), 0);
+  make_symlink("two", "new-link");
   ASSERT_EQ(rename(at("new-link").c_str(), at("link").c_str()), 0);
   EXPECT_TRUE(wakes(*watch));
   settle(*watch);
-  write(at("one/x.pid"), "1\n");  // No longer on the way: no wake-up for it.
-  EXPECT_FALSE(wakes(*watch, 200, "x.pid"));
-  write(at("two/x.pid"), "1\n");
-  EXPECT_TRUE(wakes(*watch));
+  // No longer on the way: no wake-up for it.
+  EXPECT_FALSE(wakes_after_writing(*watch, "one/x.pid", 200, "x.pid"));
+  EXPECT_TRUE(wakes_after_writing(*watch, "two/x.pid"));
 }
 
 // Writes after a look are seen as pending, so that a text read before them is not trusted.
 TEST_F(PathWatchTest, WritesToTheFileArePendingEvents) {
-  write(at("x.pid"), "");
+  write_file(at("x.pid"), "");
   int fd = open(at("x.pid").c_str(), O_WRONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   auto watch = PathWatch::start(at("x.pid"));

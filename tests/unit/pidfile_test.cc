@@ -8,43 +8,29 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
+
+#include "temp_dir.h"
 
 namespace tend {
 namespace {
 
-/// A temporary directory holding one pid file path, removed afterwards.
-class PidFileTest : public testing::Test {
+/// A temporary directory holding one pid file path.
+class PidFileTest : public TempDirTest {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/tend-pidfile-test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    directory_ = pattern;
-    path_ = directory_ + "/daemon.pid";
+    TempDirTest::SetUp();
+    path_ = at("daemon.pid");
   }
-  void TearDown() override {
-    for (const std::string& name : {path_, directory_ + "/other", directory_ + "/link"}) {
-      std::remove(name.c_str());
-    }
-    rmdir(directory_.c_str());
-  }
-  /// Writes `text` to `path` in place (same inode when it exists).
-  static void write(const std::string& path, const std::string& text) {
-    FILE* file = std::fopen(path.c_str(), "w");
-    ASSERT_NE(file, nullptr);
-    std::fputs(text.c_str(), file);
-    std::fclose(file);
-  }
-  void write(const std::string& text) { write(path_, text); }
+  /// Writes `text` to the pid file in place (same inode when it exists).
+  void write(const std::string& text) { write_file(path_, text); }
   /// Writes `text` to a new file and renames it over the pid file (a new inode).
   void replace(const std::string& text) {
-    write(directory_ + "/other", text);
-    ASSERT_EQ(std::rename((directory_ + "/other").c_str(), path_.c_str()), 0);
+    write_file(at("other"), text);
+    ASSERT_EQ(std::rename(at("other").c_str(), path_.c_str()), 0);
   }
   PidFileRead read() { return PidFile(path_).read(); }
 
-  std::string directory_;
   std::string path_;
 };
 
@@ -98,13 +84,13 @@ TEST_F(PidFileTest, DirectoryIsRefused) {
 
 // Reading through a symlink is reading: the pid it leads to is checked as tend's descendant.
 TEST_F(PidFileTest, SymlinkToAFileIsReadThrough) {
-  write(directory_ + "/other", "4242\n");
+  write_file(at("other"), "4242\n");
   ASSERT_EQ(symlink("other", path_.c_str()), 0);
   EXPECT_EQ(read().pid, 4242);
 }
 
 TEST_F(PidFileTest, SymlinkToAFifoIsRefused) {
-  ASSERT_EQ(mkfifo((directory_ + "/other").c_str(), 0644), 0);
+  ASSERT_EQ(mkfifo((at("other")).c_str(), 0644), 0);
   ASSERT_EQ(symlink("other", path_.c_str()), 0);
   alarm(5);
   PidFileRead result = read();

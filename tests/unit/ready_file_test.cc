@@ -8,38 +8,18 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "temp_dir.h"
 
 namespace tend {
 namespace {
 
-class ReadyFileTest : public testing::Test {
+class ReadyFileTest : public TempDirTest {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/tend-ready-file-test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
-    path_ = root_ + "/ready";
-  }
-  void TearDown() override {
-    std::string command = "rm -rf '" + root_ + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0);
-  }
-  static void write(const std::string& path, const std::string& text, mode_t mode = 0644) {
-    {
-      std::ofstream file(path);
-      file << text;
-    }
-    ASSERT_EQ(chmod(path.c_str(), mode), 0);
-  }
-  static std::string content(const std::string& path) {
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
+    TempDirTest::SetUp();
+    path_ = at("ready");
   }
   static bool exists(const std::string& path) {
     struct stat status {};
@@ -50,7 +30,6 @@ class ReadyFileTest : public testing::Test {
     return lstat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
   }
 
-  std::string root_;
   std::string path_;
 };
 
@@ -58,7 +37,7 @@ TEST_F(ReadyFileTest, CreatedEmptyAndRemoved) {
   ReadyFile ready(path_);
   ready.create();
   EXPECT_TRUE(is_regular(path_));
-  EXPECT_EQ(content(path_), "");
+  EXPECT_EQ(read_file(path_), "");
   ready.create();  // Ready again: nothing changes.
   EXPECT_TRUE(is_regular(path_));
   ready.remove();
@@ -74,21 +53,21 @@ TEST_F(ReadyFileTest, EmptyPathIsNoReadyFile) {
 }
 
 TEST_F(ReadyFileTest, SymlinkIsNeitherFollowedNorRemoved) {
-  std::string secret = root_ + "/secret";
-  write(secret, "root only\n", 0600);
+  std::string secret = at("secret");
+  write_file(secret, "root only\n", 0600);
   ASSERT_EQ(symlink(secret.c_str(), path_.c_str()), 0);
   ReadyFile ready(path_);
   ready.remove_stale();
   ready.create();
   ready.remove();
-  EXPECT_EQ(content(secret), "root only\n");
+  EXPECT_EQ(read_file(secret), "root only\n");
   struct stat status {};
   ASSERT_EQ(lstat(path_.c_str(), &status), 0);
   EXPECT_TRUE(S_ISLNK(status.st_mode)) << "the symlink was replaced or removed";
 }
 
 TEST_F(ReadyFileTest, DanglingSymlinkDoesNotMakeItsTarget) {
-  std::string target = root_ + "/made-through-the-link";
+  std::string target = at("made-through-the-link");
   ASSERT_EQ(symlink(target.c_str(), path_.c_str()), 0);
   ReadyFile ready(path_);
   ready.create();
@@ -98,17 +77,17 @@ TEST_F(ReadyFileTest, DanglingSymlinkDoesNotMakeItsTarget) {
 }
 
 TEST_F(ReadyFileTest, SomeoneElsesFileIsNeitherTruncatedNorRemoved) {
-  write(path_, "keep me\n");
+  write_file(path_, "keep me\n");
   ReadyFile ready(path_);
   ready.remove_stale();
   ready.create();
   ready.remove();
-  EXPECT_EQ(content(path_), "keep me\n");
+  EXPECT_EQ(read_file(path_), "keep me\n");
 }
 
 TEST_F(ReadyFileTest, EmptyFileWithAnotherLinkIsLeftAlone) {
-  write(path_, "");
-  ASSERT_EQ(link(path_.c_str(), (root_ + "/other-name").c_str()), 0);
+  write_file(path_, "");
+  ASSERT_EQ(link(path_.c_str(), at("other-name").c_str()), 0);
   ReadyFile ready(path_);
   ready.remove_stale();
   ready.create();
@@ -118,11 +97,11 @@ TEST_F(ReadyFileTest, EmptyFileWithAnotherLinkIsLeftAlone) {
 
 // What a tend killed by SIGKILL leaves: tend's own user's empty file.
 TEST_F(ReadyFileTest, StaleReadyFileIsRemovedAtStartUpAndReplaced) {
-  write(path_, "");
+  write_file(path_, "");
   ReadyFile ready(path_);
   ready.remove_stale();
   EXPECT_FALSE(exists(path_));
-  write(path_, "");
+  write_file(path_, "");
   ready.create();
   EXPECT_TRUE(is_regular(path_));
   ready.remove();
@@ -132,22 +111,22 @@ TEST_F(ReadyFileTest, StaleReadyFileIsRemovedAtStartUpAndReplaced) {
 TEST_F(ReadyFileTest, FileReplacedAfterCreationIsNotRemoved) {
   ReadyFile ready(path_);
   ready.create();
-  write(root_ + "/new", "someone else's\n");
-  ASSERT_EQ(std::rename((root_ + "/new").c_str(), path_.c_str()), 0);
+  write_file(at("new"), "someone else's\n");
+  ASSERT_EQ(std::rename(at("new").c_str(), path_.c_str()), 0);
   ready.remove();
-  EXPECT_EQ(content(path_), "someone else's\n");
+  EXPECT_EQ(read_file(path_), "someone else's\n");
 }
 
 TEST_F(ReadyFileTest, RemovedInTheDirectoryItWasMadeIn) {
-  std::string directory = root_ + "/dir";
+  std::string directory = at("dir");
   ASSERT_EQ(mkdir(directory.c_str(), 0755), 0);
   ReadyFile ready(directory + "/ready");
   ready.create();
-  ASSERT_EQ(std::rename(directory.c_str(), (root_ + "/moved").c_str()), 0);
+  ASSERT_EQ(std::rename(directory.c_str(), at("moved").c_str()), 0);
   ASSERT_EQ(mkdir(directory.c_str(), 0755), 0);
-  write(directory + "/ready", "");  // Looks like it, but is not the file tend made.
+  write_file(directory + "/ready", "");  // Looks like it, but is not the file tend made.
   ready.remove();
-  EXPECT_FALSE(exists(root_ + "/moved/ready"));
+  EXPECT_FALSE(exists(at("moved/ready")));
   EXPECT_TRUE(exists(directory + "/ready"));
 }
 

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -25,14 +26,20 @@ std::vector<std::string> words(std::initializer_list<const char*> list) {
   return {list.begin(), list.end()};
 }
 
-/// Sets an environment variable for one test and removes it afterwards.
+/// Sets environment variables for one test and removes them afterwards.
 class ScopedEnv {
  public:
-  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~ScopedEnv() { unsetenv(name_); }
+  using Variable = std::pair<const char*, const char*>;
+  ScopedEnv(std::initializer_list<Variable> variables) : variables_(variables) {
+    for (auto [name, value] : variables_) setenv(name, value, 1);
+  }
+  ScopedEnv(const char* name, const char* value) : ScopedEnv({{name, value}}) {}
+  ~ScopedEnv() {
+    for (auto [name, value] : variables_) unsetenv(name);
+  }
 
  private:
-  const char* name_;
+  std::vector<Variable> variables_;
 };
 
 TEST(FindCommandStart, FirstNonOptionWord) {
@@ -124,10 +131,10 @@ TEST(ParseOptions, EveryOption) {
 }
 
 TEST(ParseOptions, EnvironmentSetsOptionsAndCommandLineWins) {
-  ScopedEnv grace("TEND_GRACE", "5s");
-  ScopedEnv verbose("TEND_VERBOSE", "2");
-  ScopedEnv rewrite("TEND_REWRITE", "TERM:QUIT,HUP:0");
-  ScopedEnv success("TEND_SUCCESS_EXIT", "1,2");
+  ScopedEnv env({{"TEND_GRACE", "5s"},
+                 {"TEND_VERBOSE", "2"},
+                 {"TEND_REWRITE", "TERM:QUIT,HUP:0"},
+                 {"TEND_SUCCESS_EXIT", "1,2"}});
   ParseOutcome outcome = parse({"x"});
   ASSERT_TRUE(outcome.options) << outcome.message;
   EXPECT_EQ(outcome.options->grace, Millis(5000));
@@ -141,8 +148,7 @@ TEST(ParseOptions, EnvironmentSetsOptionsAndCommandLineWins) {
 }
 
 TEST(ParseOptions, EnvironmentFlags) {
-  ScopedEnv single("TEND_SINGLE_CHILD", "1");
-  ScopedEnv pdeath("TEND_PDEATHSIG", "TERM");
+  ScopedEnv env({{"TEND_SINGLE_CHILD", "1"}, {"TEND_PDEATHSIG", "TERM"}});
   ParseOutcome outcome = parse({"x"});
   ASSERT_TRUE(outcome.options) << outcome.message;
   EXPECT_TRUE(outcome.options->single_child);
@@ -293,9 +299,7 @@ TEST(ParseOptions, VerbosityIsACountUpTo2) {
 }
 
 TEST(ParseOptions, UnknownTendVariablesAreWarnedAbout) {
-  ScopedEnv typo("TEND_GRAEC", "5s");
-  ScopedEnv other("TEND_", "1");
-  ScopedEnv known("TEND_GRACE", "2s");
+  ScopedEnv env({{"TEND_GRAEC", "5s"}, {"TEND_", "1"}, {"TEND_GRACE", "2s"}});
   ParseOutcome outcome = parse({"x"});
   ASSERT_TRUE(outcome.options) << outcome.message;
   EXPECT_EQ(outcome.options->grace, Millis(2000));
@@ -310,9 +314,7 @@ TEST(ParseOptions, UnknownTendVariablesAreWarnedAbout) {
 }
 
 TEST(ParseOptions, KnownTendVariablesAreNotWarnedAbout) {
-  ScopedEnv grace("TEND_GRACE", "2s");
-  ScopedEnv verbose("TEND_VERBOSE", "0");
-  ScopedEnv restart("TEND_RESTART_DELAY_MAX", "1s");
+  ScopedEnv env({{"TEND_GRACE", "2s"}, {"TEND_VERBOSE", "0"}, {"TEND_RESTART_DELAY_MAX", "1s"}});
   ParseOutcome outcome = parse({"x"});
   ASSERT_TRUE(outcome.options) << outcome.message;
   EXPECT_TRUE(outcome.warnings.empty());

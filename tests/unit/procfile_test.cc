@@ -7,6 +7,13 @@
 namespace tend {
 namespace {
 
+/// The error that parsing `text` gives; a test failure when it gives none.
+ProcfileError error_of(std::string_view text) {
+  ParsedProcfile parsed = parse_procfile(text);
+  EXPECT_TRUE(parsed.error) << text;
+  return parsed.error.value_or(ProcfileError{});
+}
+
 TEST(ProcfileTest, ParsesServicesSkippingCommentsAndBlankLines) {
   ParsedProcfile parsed = parse_procfile(
       "# the web tier\n"
@@ -35,39 +42,32 @@ TEST(ProcfileTest, ColonsInTheCommandStayInTheCommand) {
 }
 
 TEST(ProcfileTest, LineWithoutColonIsAnErrorOnItsLine) {
-  ParsedProcfile parsed = parse_procfile("web: a\n\nworker b\n");
-  ASSERT_TRUE(parsed.error);
-  EXPECT_EQ(parsed.error->line, 3);
-  EXPECT_EQ(parsed.error->message, "expected 'name: command'");
+  ProcfileError error = error_of("web: a\n\nworker b\n");
+  EXPECT_EQ(error.line, 3);
+  EXPECT_EQ(error.message, "expected 'name: command'");
 }
 
 TEST(ProcfileTest, InvalidNamesAreErrors) {
   for (const char* text : {"we b: x", "web.1: x", ": x", "wéb: x", "$web: x"}) {
-    ParsedProcfile parsed = parse_procfile(text);
-    ASSERT_TRUE(parsed.error) << text;
-    EXPECT_EQ(parsed.error->line, 1) << text;
-    EXPECT_NE(parsed.error->message.find("invalid service name"), std::string::npos) << text;
+    ProcfileError error = error_of(text);
+    EXPECT_EQ(error.line, 1) << text;
+    EXPECT_NE(error.message.find("invalid service name"), std::string::npos) << text;
   }
 }
 
 TEST(ProcfileTest, DuplicateNameNamesBothLines) {
-  ParsedProcfile parsed = parse_procfile("web: a\nworker: b\nweb: c\n");
-  ASSERT_TRUE(parsed.error);
-  EXPECT_EQ(parsed.error->line, 3);
-  EXPECT_EQ(parsed.error->message, "duplicate service name 'web' (first on line 1)");
+  ProcfileError error = error_of("web: a\nworker: b\nweb: c\n");
+  EXPECT_EQ(error.line, 3);
+  EXPECT_EQ(error.message, "duplicate service name 'web' (first on line 1)");
 }
 
 TEST(ProcfileTest, EmptyCommandIsAnError) {
-  ParsedProcfile parsed = parse_procfile("web:   \n");
-  ASSERT_TRUE(parsed.error);
-  EXPECT_EQ(parsed.error->message, "no command for service 'web'");
+  EXPECT_EQ(error_of("web:   \n").message, "no command for service 'web'");
 }
 
 TEST(ProcfileTest, NoServicesIsAnError) {
   for (const char* text : {"", "\n\n", "# only a comment\n"}) {
-    ParsedProcfile parsed = parse_procfile(text);
-    ASSERT_TRUE(parsed.error) << text;
-    EXPECT_EQ(parsed.error->line, 0);
+    EXPECT_EQ(error_of(text).line, 0) << text;
   }
 }
 

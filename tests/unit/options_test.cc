@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -176,6 +177,12 @@ struct BadInput {
   std::vector<const char*> args;
   const char* mentions;
 };
+
+/// A case by its command line, which also names it in ctest's list (not the struct's bytes).
+void PrintTo(const BadInput& input, std::ostream* out) {
+  *out << "tend";
+  for (const char* arg : input.args) *out << ' ' << (*arg != '\0' ? arg : "''");
+}
 
 class ParseOptionsBadInput : public testing::TestWithParam<BadInput> {};
 

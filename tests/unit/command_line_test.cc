@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The Procfile command-line splitter: sh's quoting and $NAME expansion, and what needs a shell.
+// Unit tests of the Procfile command-line splitter: sh's quoting and $NAME expansion, and what
+// needs a shell.
 #include "procfile/command_line.h"
 
 #include <gtest/gtest.h>

@@ -57,7 +57,7 @@ TEST(ListenFds, NotThisProcessOrNoneIsQuiet) {
   EXPECT_EQ(problem, "");
 }
 
-// atoi wrapped 99999999999 to 1215752191 descriptors, which COMMAND was told it had.
+// atoi would wrap 99999999999 to 1215752191 descriptors, and COMMAND would be told it has them.
 TEST(ListenFds, CountOutOfRangeIsIgnoredWithAWarning) {
   for (const char* fds : {"1022", "99999999999", "-1", "x", "", "2 "}) {
     std::string problem;

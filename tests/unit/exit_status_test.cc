@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of the exit-status mapping.
+// Unit tests of the exit-status mapping: wait statuses, tend's own exit, and exec failures.
 #include "init/exit_status.h"
 
 #include <gtest/gtest.h>

@@ -101,7 +101,7 @@ TEST(ParseNotifyMessage, MicrosecondsBeyond64BitsAreIgnored) {
   EXPECT_EQ(message.extend_timeout_usec, UINT64_MAX);
 }
 
-// (usec + 999) / 1000 wrapped for the last 999 values: UINT64_MAX was 0 ms, a deadline of now.
+// (usec + 999) / 1000 wraps for the last 999 values: UINT64_MAX would be 0 ms, a deadline of now.
 TEST(MillisFromUsec, RoundsUpWithoutWrapping) {
   EXPECT_EQ(millis_from_usec(0), Millis(0));
   EXPECT_EQ(millis_from_usec(1), Millis(1));

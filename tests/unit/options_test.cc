@@ -277,7 +277,8 @@ TEST(ParseOptions, ReadyFdBelowTheDescriptorLimit) {
       << outcome.message;
 }
 
-// CLI11 counted -v itself and aborted (std::out_of_range) on TEND_VERBOSE=9999999999999999999999.
+// tend counts -v itself: CLI11's count throws std::out_of_range, which would end tend, on
+// TEND_VERBOSE=9999999999999999999999.
 TEST(ParseOptions, VerbosityIsACountUpTo2) {
   for (auto [value, expected] : {std::pair<const char*, int>{"0", 0},
                                  {"1", 1},

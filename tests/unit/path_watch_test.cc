@@ -80,7 +80,7 @@ TEST_F(PathWatchTest, FileInTheDirectory) {
   EXPECT_TRUE(wakes_after_writing(*watch, "x.pid"));
 }
 
-// The old watch on the literal directory failed: it did not exist yet.
+// A watch on the literal directory would fail: it does not exist yet.
 TEST_F(PathWatchTest, DirectoriesMadeLater) {
   auto watch = PathWatch::start(at("a/b/x.pid"));
   ASSERT_TRUE(watch);

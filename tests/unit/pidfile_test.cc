@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of pid file reading: a file still being written, left over from before the run, or
-// not a regular file at all is never read as a pid.
+// not a regular file at all is never read as a pid; and of the pid text itself.
 #include "service/pidfile.h"
 
 #include <gtest/gtest.h>
@@ -56,7 +56,7 @@ TEST_F(PidFileTest, TextThatIsNotAPidIsMalformed) {
   }
 }
 
-// The old reader took the first 64 bytes and found a pid in them.
+// A pid at the start is not enough: the whole file must be one pid, and a pid file is small.
 TEST_F(PidFileTest, TheWholeFileIsReadAndMoreThan4KiBIsNotAPidFile) {
   write("4242" + std::string(100, ' ') + "x\n");
   EXPECT_EQ(read().problem, "holds no valid pid");

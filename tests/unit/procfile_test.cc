@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Procfile parsing: names, comments, blank lines, and the errors with their line numbers.
+// Unit tests of Procfile parsing: names, comments, blank lines, and the errors with their line
+// numbers.
 #include "procfile/procfile.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The output relay's pure half: prefixes, line assembly, and the bounded queue's drop marker.
+// Unit tests of the output relay's pure half: prefixes, line assembly, and the bounded queue's
+// drop marker.
 #include "procfile/relay_buffer.h"
 
 #include <gtest/gtest.h>

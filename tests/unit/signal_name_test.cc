@@ -32,8 +32,8 @@ TEST(ParseSignal, RealTime) {
   EXPECT_EQ(parse_signal("RTMIN-1"), std::nullopt);
 }
 
-// Found by fuzz/signal_fuzz: SIGRTMIN + 2147483647 overflowed (undefined behaviour, which the
-// sanitizer build stops at) before the range check.
+// SIGRTMIN + 2147483647 would overflow (undefined behaviour, which the sanitizer build stops at)
+// if the sum came before the range check.
 TEST(ParseSignal, RealTimeOffsetIsCheckedBeforeTheSum) {
   for (const char* bad : {"RTMIN+2147483647", "SIGRTMAX--2147483648", "RTMIN+-0", "RTMAX--1"}) {
     EXPECT_EQ(parse_signal(bad), std::nullopt) << "'" << bad << "'";

@@ -63,7 +63,7 @@ TEST(DeadlineAfter, AddsWhatTheClockCanHold) {
 }
 
 // 10000000000s is about 317 years, and the clock holds 292 years of nanoseconds: the plain sum
-// wrapped into the past, and --grace 10000000000s sent SIGKILL at once.
+// would wrap into the past, and --grace 10000000000s would send SIGKILL at once.
 TEST(DeadlineAfter, NeverWrapsIntoThePast) {
   for (TimePoint now : {TimePoint{}, TimePoint{std::chrono::hours(24 * 365 * 100)},
                         TimePoint::max() - milliseconds(1), TimePoint::max()}) {

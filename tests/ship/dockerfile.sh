@@ -10,14 +10,11 @@
 #  - examples/kubernetes/pod.yaml gives every Pod more terminationGracePeriodSeconds than tend's
 #    --stop-delay plus --grace, and uses only options tend has.
 # Usage: dockerfile.sh SOURCE_DIR BUILD_DIR TEND
-set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
 src=$1
 build=$2
 tend=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-status=0
-problem() { echo "FAIL: $*" >&2; status=1; }
 has() {  # FILE REGEX DESCRIPTION
   grep -Eq -- "$2" "$1" || problem "${1#"$src"/}: $3"
 }
@@ -73,7 +70,7 @@ seconds() {  # a duration as tend writes them (500ms, 20s, 1m) in whole seconds,
 awk 'BEGIN { doc = 1 } /^---/ { doc++ } { print doc "\t" $0 }' \
   "$src/examples/kubernetes/pod.yaml" >"$tmp/pods"
 pods=0
-for doc in $(cut -f1 "$tmp/pods" | sort -u); do
+while read -r doc; do
   text=$(awk -F'\t' -v d="$doc" '$1 == d { print $2 }' "$tmp/pods")
   grep -q '^kind: Pod' <<<"$text" || continue
   pods=$((pods + 1))
@@ -90,10 +87,10 @@ for doc in $(cut -f1 "$tmp/pods" | sort -u); do
   needed=$(($(seconds "${grace:-10s}") + $(seconds "${delay:-0}")))
   echo "Pod $name: terminationGracePeriodSeconds $period, tend needs up to ${needed}s"
   ((period > needed)) || problem "Pod $name: terminationGracePeriodSeconds $period is not above --stop-delay + --grace = ${needed}s"
-done
+done < <(cut -f1 "$tmp/pods" | sort -u)
 ((pods >= 2)) || problem "pod.yaml should hold two Pods (tend as PID 1, and shareProcessNamespace)"
 grep -q 'shareProcessNamespace: true' "$src/examples/kubernetes/pod.yaml" ||
   problem "pod.yaml has no Pod with shareProcessNamespace: true"
 
-((status == 0)) && echo "OK: Dockerfile, .dockerignore and the container examples are consistent"
-exit "$status"
+((failures == 0)) || exit 1
+echo "OK: Dockerfile, .dockerignore and the container examples are consistent"

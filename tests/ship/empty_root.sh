@@ -6,13 +6,11 @@
 # reaps the orphan it leaves, cleans up the child it leaves behind and exits with its status;
 # and unless --version, an exec failure and --user with numbers work there too.
 # Usage: empty_root.sh TEND CC
-set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
 tend=$1
 cc=$2
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if LC_ALL=C readelf -lW "$tend" | grep -q "program interpreter"; then
   fail "$tend is dynamically linked; an empty root file system has no loader"
@@ -30,28 +28,27 @@ run() {
     status=$?
   printf '%s\n' "$out"
 }
-expect() { grep -q -- "$1" <<<"$out" || fail "no '$1' in the output"; }
 
 echo "== unshare --pid --fork chroot ROOT /tend -v --grace 2s -- /prog"
 run -v --grace 2s -- /prog
 ((status == 7)) || fail "tend exited $status, expected the program's 7"
-expect "prog: pid 2, parent 1"
-expect "prog: orphan [0-9]* was reaped"
-expect "sent SIGTERM"
+expect "$out" "prog: pid 2, parent 1"
+expect "$out" "prog: orphan [0-9]* was reaped"
+expect "$out" "sent SIGTERM"
 if grep -q "SIGKILL" <<<"$out"; then fail "the leftover child needed SIGKILL"; fi
 
 echo "== /tend --version"
 run --version
 ((status == 0)) || fail "tend --version exited $status"
-expect "^tend version [0-9.]* - git\.[0-9a-z]*$"
+expect "$out" "^tend version [0-9.]* - git\.[0-9a-z]*$"
 
 echo "== /tend -- /missing"
 run -- /missing
 ((status == 127)) || fail "tend exited $status for a missing COMMAND, expected 127"
-expect "tend: cannot run '/missing': No such file or directory"
+expect "$out" "tend: cannot run '/missing': No such file or directory"
 
 echo "== /tend --user 65534:65534 -- /prog ids   (no /etc/passwd: numbers only)"
 run --user 65534:65534 -- /prog ids
 ((status == 0)) || fail "tend --user exited $status"
-expect "prog: uid 65534 gid 65534"
+expect "$out" "prog: uid 65534 gid 65534"
 echo "OK: tend works as PID 1 in an empty root file system"

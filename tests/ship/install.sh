@@ -2,13 +2,11 @@
 # SPDX-License-Identifier: MIT
 # `cmake --install` puts tend in bin/ and its man page in share/man/man1/ of the prefix.
 # Usage: install.sh BUILD_DIR MAN_PAGE CMAKE
-set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
 build=$1
 page=$2
 cmake=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$cmake" --install "$build" --prefix "$tmp/prefix" || fail "cmake --install failed"
 (cd "$tmp/prefix" && find . -type f | sort)

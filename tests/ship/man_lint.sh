@@ -3,17 +3,12 @@
 # The man page must lint clean with mandoc at warning level. mandoc is a test dependency
 # (scripts/deps.sh installs it), so its absence is a failure, not a skip.
 # Usage: man_lint.sh MAN_PAGE
-set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
 page=$1
-if ! command -v mandoc >/dev/null; then
-  echo "FAIL: mandoc is not installed (Debian package 'mandoc'; scripts/deps.sh installs it)" >&2
-  exit 1
-fi
+command -v mandoc >/dev/null ||
+  fail "mandoc is not installed (Debian package 'mandoc'; scripts/deps.sh installs it)"
 # mandoc's notes about its own outdated database are not about the page.
 warnings=$(mandoc -T lint -W warning "$page" 2>&1 | grep -v 'outdated mandoc.db' || true)
-if [[ -n $warnings ]]; then
-  echo "FAIL: mandoc -T lint -W warning $page:" >&2
-  echo "$warnings" >&2
-  exit 1
-fi
+[[ -z $warnings ]] || fail "mandoc -T lint -W warning $page:"$'\n'"$warnings"
 echo "OK: $page lints clean"

@@ -4,11 +4,10 @@
 # page's OPTIONS with the same short form and with its TEND_* variable, every option the man page
 # documents is in --help, and every TEND_* variable the man page names exists.
 # Usage: man_sync.sh TEND MAN_PAGE
-set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
 tend=$1
 page=$2
-status=0
-problem() { echo "FAIL: $*" >&2; status=1; }
 
 # --help lines such as "  -t,--grace DURATION (Env:TEND_GRACE)" -> "grace t TEND_GRACE"
 # (short letter and variable "-" when there is none).
@@ -75,11 +74,9 @@ while read -r long _ _; do
 done <<<"$man"
 
 help_envs=$(awk '$3 != "-" { print $3 }' <<<"$help" | sort -u)
-for env in $(grep -ow 'TEND_[A-Z][A-Z0-9_]*' "$page" | sort -u); do
+while read -r env; do
   grep -qx "$env" <<<"$help_envs" || problem "the man page names $env, which --help does not list"
-done
+done < <(grep -ow 'TEND_[A-Z][A-Z0-9_]*' "$page" | sort -u)
 
-if ((status == 0)); then
-  echo "OK: $(wc -l <<<"$help") options agree between 'tend --help' and $page"
-fi
-exit "$status"
+((failures == 0)) || exit 1
+echo "OK: $(wc -l <<<"$help") options agree between 'tend --help' and $page"

@@ -5,15 +5,12 @@
 # printed), unpacks it into a scratch root with dpkg -x, and runs the unpacked tend: --version in
 # the form `docker info` parses, and a short run as PID 1.
 # Usage: package.sh BUILD_DIR VERSION CMAKE CPACK
-set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
 build=$1
 version=$2
 cmake=$3
 cpack=$4
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() { grep -q -- "$2" <<<"$1" || fail "no '$2' in: $1"; }
 
 echo "== cpack -G DEB"
 # The files come from `cmake --install` of the build directory as it is, so the package holds
@@ -66,6 +63,7 @@ IFS=. read -r git commit rest <<<"$commit_part"
 [[ $git == git && -n $commit && -z $rest ]] || fail "docker info could not parse '$line'"
 
 status=0
+# shellcheck disable=SC2016 # $$ and $PPID are for the sh that tend starts.
 out=$(timeout -k 5 20 unshare --pid --fork --mount-proc "$unpacked" --grace 2s -- \
   sh -c 'echo "pid $$, parent $PPID"; kill -TERM 1; sleep 10' 2>&1) || status=$?
 echo "$out"

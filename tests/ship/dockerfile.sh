@@ -73,7 +73,6 @@ seconds() {  # a duration as tend writes them (500ms, 20s, 1m) in whole seconds,
 awk 'BEGIN { doc = 1 } /^---/ { doc++ } { print doc "\t" $0 }' \
   "$src/examples/kubernetes/pod.yaml" >"$tmp/pods"
 pods=0
-# shellcheck disable=SC2013  # document numbers: one word each
 for doc in $(cut -f1 "$tmp/pods" | sort -u); do
   text=$(awk -F'\t' -v d="$doc" '$1 == d { print $2 }' "$tmp/pods")
   grep -q '^kind: Pod' <<<"$text" || continue

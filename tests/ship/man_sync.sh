@@ -75,7 +75,6 @@ while read -r long _ _; do
 done <<<"$man"
 
 help_envs=$(awk '$3 != "-" { print $3 }' <<<"$help" | sort -u)
-# shellcheck disable=SC2013  # variable names: one word each
 for env in $(grep -ow 'TEND_[A-Z][A-Z0-9_]*' "$page" | sort -u); do
   grep -qx "$env" <<<"$help_envs" || problem "the man page names $env, which --help does not list"
 done

@@ -14,7 +14,6 @@ lines=${LINES:-5000000}
 idle=${IDLE_SECONDS:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ticks=$(getconf CLK_TCK)
 
 now() { date +%s.%N; }
 echo "gen: seq $lines" >"$tmp/Procfile"

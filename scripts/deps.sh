@@ -4,7 +4,7 @@
 # `scripts/deps.sh --fuzz` adds those of scripts/fuzz.sh.
 set -euo pipefail
 packages=(build-essential cmake git libcli11-dev libspdlog-dev libfmt-dev libgtest-dev
-          clang-format lld util-linux procps mandoc lintian systemd)
+          clang-format shellcheck lld util-linux procps mandoc lintian systemd)
 # clang and libFuzzer's runtime, for scripts/fuzz.sh only: not by default, so that the
 # Dockerfile's build stage does without them.
 if [[ ${1:-} == --fuzz ]]; then

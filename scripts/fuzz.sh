@@ -49,7 +49,7 @@ for name in "${targets[@]}"; do
   if [[ ${TEND_FUZZ_MERGE:-0} == 1 ]]; then
     "$dir/fuzz/${name}_fuzz" -merge=1 "fuzz/corpus/$name" "$dir/corpus/$name" \
       >"$dir/merge-$name.log" 2>&1
-    echo "merged into fuzz/corpus/$name: $(ls "fuzz/corpus/$name" | wc -l) inputs"
+    echo "merged into fuzz/corpus/$name: $(find "fuzz/corpus/$name" -type f | wc -l) inputs"
   fi
 done
 

@@ -54,6 +54,7 @@ wait_for() {
   fail "no '$1' on the terminal after 10 s (expected $count times)"
 }
 # Types into the terminal; a subshell takes the SIGPIPE if the session has ended.
+# shellcheck disable=SC2059  # $1 is a printf format on purpose: keys are escapes such as \003
 send() { (printf "$1" >&3) 2>/dev/null || fail "the terminal session ended early"; }
 type_line() { send "$(printf '%s' "$1" | sed 's/%/%%/g; s/\\/\\\\/g')\n"; }
 press() {  # ctrl-c | ctrl-z

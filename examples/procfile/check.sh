@@ -8,12 +8,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tend=$(realpath "${1:-${TEND:-$here/../../build/tend}}")
-command -v nginx >/dev/null && command -v curl >/dev/null || { echo "SKIP: needs nginx and curl"; exit 77; }
+if ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
+  echo "SKIP: needs nginx and curl"
+  exit 77
+fi
 PATH=$PATH:/usr/sbin
 site=$(mktemp -d)
 tend_pid=
 cleanup() {  # After a failure: tend's group, then each service's group (the pids tend logged).
   if [[ -n $tend_pid ]]; then
+    # shellcheck disable=SC2013  # pids: one word each
     for pid in $(grep -o 'started [a-z]* (pid [0-9]*' "$site/out" 2>/dev/null | grep -o '[0-9]*$'); do
       kill -KILL -- "-$pid" 2>/dev/null || true
     done

@@ -4,6 +4,8 @@
 #
 # Images (test.Dockerfile): tend-test:base (no ENTRYPOINT), tend-test:entry (ENTRYPOINT
 # ["/tend", "--"]; options through tend's TEND_* variables), tend-test:ready (a HEALTHCHECK).
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 build_test_images() {
   local context=$T/context target

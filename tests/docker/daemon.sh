@@ -3,6 +3,8 @@
 # with every socket, state and data directory under $T, no network set-up, and tend as the
 # engine's init binary. A system Docker, if one runs, is never touched: everything here is
 # addressed through $T's sockets, and only the pids this file started are ever signalled.
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 containerd_bin=/usr/bin/containerd
 dockerd_bin=/usr/sbin/dockerd

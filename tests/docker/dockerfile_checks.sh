@@ -2,6 +2,8 @@
 # The repository's own Dockerfile and examples/docker-entrypoint, built and run for real in the
 # private engine, sourced by run.sh. `FROM debian:12` cannot be pulled: the base image is made
 # with debootstrap from the Debian mirror apt uses, and kept in /var/cache/tend-tests for a week.
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 base_cache=/var/cache/tend-tests
 

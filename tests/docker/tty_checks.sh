@@ -2,6 +2,8 @@
 # `docker run -it` checks, sourced by run.sh: the docker client runs on a terminal of a private
 # tmux server, the check types keys into it and waits for what the container prints there.
 # The last line on each terminal is the docker client's exit status, "[exit N]".
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 tmux_run() { tmux -S "$T/tmux.sock" "$@"; }
 

@@ -2,6 +2,8 @@
 # Real daemons from Debian under tend, started the way the examples start them: nginx as a
 # forking daemon with a pid file, redis-server and PostgreSQL telling readiness over sd_notify.
 # Sourced by run.sh; each check_* runs in a subshell with $tend, $examples, $check_dir set.
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 # --- nginx (examples/nginx-graceful): pid file, and SIGTERM rewritten to its graceful SIGQUIT ---
 

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Checks on examples/ as a whole: systemd accepts every unit file, each unit uses only options
 # tend has, and every example has a README. Sourced by run.sh.
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 # systemd-analyze verify checks that ExecStart's program exists and is executable, and it looks
 # units up under a root. So it runs on a temporary root: the units as they are in etc/, this

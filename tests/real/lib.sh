@@ -2,6 +2,8 @@
 # What the real-daemon and terminal checks share: failing with a reason, bounded waits, owning
 # (and at the end killing) the processes a check starts, free loopback ports, and the command
 # line of an example's systemd unit. Sourced by run.sh; each check runs in a subshell of its own.
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 # Ends the check with a reason, which run.sh prints after "FAIL NAME:".
 fail() {
@@ -58,6 +60,7 @@ has_ended() {
   [[ $state == Z* ]]
 }
 # Waits up to SECONDS for child PID to end and sets $status to its exit status.
+# shellcheck disable=SC2034  # $status is read by the check that called this
 wait_exit() {  # PID SECONDS WHAT
   wait_until "$2" "$3 did not end" has_ended "$1"
   status=0
@@ -86,6 +89,7 @@ unit_exec_start() {  # UNIT
   line=$(sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}' "$1" | sed -n 's/^ExecStart=//p')
   [[ -n $line ]] || fail "no ExecStart in $1"
   [[ $line != *[\"\']* ]] || fail "ExecStart of $1 has quotes, which this check does not parse"
+  # shellcheck disable=SC2020  # each blank becomes a newline: sets of characters, as meant
   tr -s ' \t' '\n\n' <<<"$line" | sed '/^$/d'
 }
 

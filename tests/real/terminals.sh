@@ -3,6 +3,8 @@
 # screen as a person would: less, vim and top suspended and resumed, Ctrl-C and a window resize
 # delivered once, the terminal left sane after a raw-mode program is killed, and a background
 # tend that leaves the terminal to the shell. Sourced by run.sh; each window is one check.
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # run.sh sets $tend and the rest before it sources this file.
 
 # The private tmux server of this run (run.sh starts it and kills it at the end).
 tmux_() { env -u TMUX tmux -S "$work/tmux.sock" -f /dev/null "$@"; }

@@ -19,14 +19,10 @@
 #include <stdexcept>
 #include <thread>
 
-#include "../e2e/harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
-
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::runtime_error(what + ": " + std::strerror(errno));
-}
 
 void send_to(const std::string& address, const std::string& text) {
   sockaddr_un target{};
@@ -99,16 +95,6 @@ double cpu_seconds(pid_t pid) {
     if (i == 11 || i == 12) ticks += std::stod(field);  // utime, stime (fields 14 and 15)
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-void wait_until_reaped(pid_t pid, int seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (read_stat(pid)) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("pid " + std::to_string(pid) + " was not reaped");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
 }
 
 }  // namespace tend::e2e

@@ -49,7 +49,4 @@ class Stranger {
 /// User plus system CPU time `pid` has used, in seconds (clock ticks of /proc/PID/stat).
 double cpu_seconds(pid_t pid);
 
-/// Waits until `pid` is reaped (no /proc entry); throws after `seconds`.
-void wait_until_reaped(pid_t pid, int seconds = 10);
-
 }  // namespace tend::e2e

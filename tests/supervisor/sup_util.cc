@@ -23,10 +23,6 @@
 namespace tend::e2e {
 namespace {
 
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::runtime_error(what + ": " + std::strerror(errno));
-}
-
 /// sockaddr_un for a NOTIFY_SOCKET address: a path, or an abstract name when it starts with '@'.
 socklen_t address_of(const std::string& address, sockaddr_un& out) {
   if (address.empty() || address.size() >= sizeof out.sun_path) {
@@ -91,15 +87,6 @@ Clock::time_point stamp_of(const std::string& line) {
   return Clock::time_point(std::chrono::nanoseconds(std::stoll(field_of(line, "t"))));
 }
 
-std::vector<std::string> lines_starting(const std::vector<std::string>& lines,
-                                        const std::string& prefix) {
-  std::vector<std::string> found;
-  for (const auto& line : lines) {
-    if (line.starts_with(prefix)) found.push_back(line);
-  }
-  return found;
-}
-
 std::vector<long long> restart_gaps_ms(const std::vector<std::string>& lines) {
   std::vector<long long> gaps;
   std::optional<Clock::time_point> ended;
@@ -126,11 +113,6 @@ std::vector<std::string> stderr_lines_with(TendRun& run, const std::string& text
 void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout) {
   run.wait_until([&] { return run.stderr_text().find(text) != std::string::npos; },
                  "'" + text + "' on stderr", timeout);
-}
-
-bool file_exists(const std::string& path) {
-  struct stat info {};
-  return stat(path.c_str(), &info) == 0;
 }
 
 void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../e2e/harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 
@@ -26,9 +26,6 @@ std::vector<std::string> options_then_helper(std::initializer_list<std::string> 
 Clock::time_point stamp_of(const std::string& line);
 /// Value of " key=VALUE" in a line, e.g. field_of("start pid=7 t=1", "pid") == "7".
 std::string field_of(const std::string& line, const std::string& key);
-/// Lines that start with `prefix`, in order.
-std::vector<std::string> lines_starting(const std::vector<std::string>& lines,
-                                        const std::string& prefix);
 /// For every run after the first: milliseconds from the previous run's end ("exit"/"kill-self"
 /// line) to this run's "start" line.
 std::vector<long long> restart_gaps_ms(const std::vector<std::string>& lines);
@@ -37,7 +34,6 @@ std::vector<std::string> stderr_lines_with(TendRun& run, const std::string& text
 /// Waits until tend's stderr contains `text`.
 void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout = kEventTimeout);
 
-bool file_exists(const std::string& path);
 /// COMMAND has become ready under --ready-file and waits in `signals-until TERM`: waits for the
 /// ready file, then stops tend with SIGTERM and expects COMMAND's exit 0.
 void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file);

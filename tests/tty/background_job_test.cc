@@ -43,12 +43,12 @@ TEST_F(BackgroundJob, LogLinesDoNotGetTendStoppedWithTostop) {
 
   size_t before_kill = bash_.mark();
   bash_.run("kill %1");
-  bash_.wait_until([&] { return has_ended(tend) || is_stopped(tend); },
+  bash_.wait_until([&] { return !is_alive(tend) || is_stopped(tend); },
                    "tend to end after kill %1");
   EXPECT_FALSE(is_stopped(tend)) << "tend was stopped writing its log lines";
   // `set -b`: bash reports the end of the job at once, not at its next prompt.
   bash_.wait_for("Terminated", before_kill);
-  bash_.wait_until([&] { return has_ended(tend); }, "tend to end after kill %1");
+  bash_.wait_until([&] { return !is_alive(tend); }, "tend to end after kill %1");
   EXPECT_TRUE(bash_.seen("tend: info: ", before_kill))
       << "expected tend's -v log lines while it stops, written from the background";
 }

@@ -65,7 +65,7 @@ TEST_F(ForegroundJob, CtrlCEndsProgramAndShellSees130) {
   bash_.send("\x03");
   bash_.expect_prompt();
   expect_status(130);
-  EXPECT_TRUE(has_ended(tend));
+  EXPECT_FALSE(is_alive(tend));
 }
 
 TEST_F(ForegroundJob, CtrlZStopsTheJobAndFgResumesItInTheForeground) {

@@ -87,7 +87,7 @@ PtySession::~PtySession() {
 }
 
 void PtySession::send(std::string_view keys) {
-  auto deadline = Clock::now() + kTimeout;
+  auto deadline = Clock::now() + kEventTimeout;
   while (!keys.empty()) {
     ssize_t done = write(master_, keys.data(), keys.size());
     if (done > 0) {

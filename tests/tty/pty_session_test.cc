@@ -70,7 +70,7 @@ TEST(PtySession, ReportsTheInitialSettingsAndKillsEverything) {
     EXPECT_EQ(report.fg0, "yes");
     probe = session.leader();
   }
-  EXPECT_TRUE(has_ended(probe));
+  EXPECT_FALSE(is_alive(probe));
 }
 
 TEST(PtySession, RunsWithoutTerminal) {

@@ -22,6 +22,8 @@ using namespace std::chrono_literals;
 inline constexpr Duration kEventTimeout = 10s;
 
 inline const std::string kTend = TEND_BINARY;
+/// tend_helper, the COMMAND of the tests: it does and reports what its words say.
+inline const std::string kHelper = HELPER_BINARY;
 
 [[noreturn]] void throw_errno(std::string_view what);
 

@@ -116,7 +116,7 @@ void PrintTo(Mode mode, std::ostream* out) { *out << mode_name(mode); }
 
 const std::string& Report::operator[](const std::string& key) const {
   auto found = facts.find(key);
-  if (found == facts.end()) throw std::runtime_error("the probe's report has no '" + key + "'");
+  if (found == facts.end()) throw std::runtime_error("the helper's report has no '" + key + "'");
   return found->second;
 }
 
@@ -144,11 +144,11 @@ std::vector<std::string> TendRun::build_argv(const Launch& launch) const {
   if (mode_ == Mode::kPid1) {
     argv = {"unshare", "--pid", "--fork", "--mount-proc"};
   } else if (launch.under_parent) {
-    argv = {kProbe, "parent-of", "--"};
+    argv = {kHelper, "parent-of", "--"};
   }
   if (!launch.blocked.empty() || !launch.ignored.empty()) {
-    // Set by the probe just before it execs tend, so that unshare is not affected by them.
-    argv.insert(argv.end(), {kProbe, "exec-with", join_signals(launch.blocked),
+    // Set by the helper just before it execs tend, so that unshare is not affected by them.
+    argv.insert(argv.end(), {kHelper, "exec-with", join_signals(launch.blocked),
                              join_signals(launch.ignored), "--"});
   }
   argv.push_back(launch.program);
@@ -325,16 +325,16 @@ std::string TendRun::wait_for_line(std::string_view prefix, Duration timeout) {
 
 Report TendRun::wait_for_report(std::string_view tag) {
   std::string prefix = std::string(tag) + "report ";
-  size_t end = wait_for_line_index(prefix + "end");
+  std::string line = wait_for_line(prefix);
   Report report;
-  for (size_t i = end; i-- > 0 && lines_[i] != prefix + "end";) {
-    if (!lines_[i].starts_with(prefix)) continue;
-    std::string fact = lines_[i].substr(prefix.size());
-    size_t space = fact.find(' ');
-    std::string key = fact.substr(0, space);
-    std::string value = space == std::string::npos ? "" : fact.substr(space + 1);
-    report.facts.emplace(key, value);
-    consumed_[i] = true;
+  // "key=value" words; cwd comes last and takes the rest of the line, spaces and all.
+  for (size_t at = prefix.size(); at < line.size();) {
+    size_t equals = line.find('=', at);
+    if (equals == std::string::npos) break;
+    std::string key = line.substr(at, equals - at);
+    size_t end = key == "cwd" ? line.size() : std::min(line.find(' ', equals), line.size());
+    report.facts.emplace(key, line.substr(equals + 1, end - equals - 1));
+    at = end + 1;
   }
   return report;
 }
@@ -463,16 +463,16 @@ Outcome run_to_exit(Mode mode, Launch launch, Duration timeout) {
   return outcome;
 }
 
-std::vector<std::string> probe(std::initializer_list<std::string> words) {
-  std::vector<std::string> argv = {kProbe};
+std::vector<std::string> helper(std::initializer_list<std::string> words) {
+  std::vector<std::string> argv = {kHelper};
   argv.insert(argv.end(), words.begin(), words.end());
   return argv;
 }
 
-std::vector<std::string> options_then_probe(std::initializer_list<std::string> options,
-                                            std::initializer_list<std::string> words) {
+std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
+                                             std::initializer_list<std::string> words) {
   std::vector<std::string> args(options);
-  std::vector<std::string> command = probe(words);
+  std::vector<std::string> command = helper(words);
   args.insert(args.end(), command.begin(), command.end());
   return args;
 }

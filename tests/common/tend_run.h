@@ -21,8 +21,6 @@ namespace tend::e2e {
 
 using namespace tend::test;  // NOLINT(google-build-using-namespace): the shared harness.
 
-inline const std::string kProbe = PROBE_BINARY;
-
 /// How tend is started: as PID 1 inside `unshare --pid --fork --mount-proc`, or directly.
 enum class Mode { kPid1, kSubreaper };
 
@@ -56,7 +54,7 @@ struct Launch {
   int stdout_fd = -1;
 };
 
-/// The parsed "report ..." lines of the probe.
+/// The helper's parsed "report key=value ..." line.
 struct Report {
   std::map<std::string, std::string> facts;
   const std::string& operator[](const std::string& key) const;
@@ -91,7 +89,7 @@ class TendRun {
   /// Index in lines() of that line.
   size_t wait_for_line_index(std::string_view prefix, Duration timeout = kEventTimeout);
   const std::vector<std::string>& lines() const { return lines_; }
-  /// Waits for "<tag>report end" and returns that report.
+  /// Waits for the next "<tag>report ..." line and returns that report.
   Report wait_for_report(std::string_view tag = "");
   /// Everything tend and its children wrote to stderr so far.
   std::string stderr_text();
@@ -142,12 +140,12 @@ class TendRun {
 /// Runs tend to its end and returns how it ended with its output.
 Outcome run_to_exit(Mode mode, Launch launch, Duration timeout = kEventTimeout);
 
-/// The probe's command line: {kProbe, words...}.
-std::vector<std::string> probe(std::initializer_list<std::string> words);
-/// tend's arguments: options, then the probe with its words.
-std::vector<std::string> options_then_probe(std::initializer_list<std::string> options,
-                                            std::initializer_list<std::string> words);
-/// Start of the line the probe prints for a received signal: "[TAG ]signal N ".
+/// The helper's command line: {kHelper, words...}.
+std::vector<std::string> helper(std::initializer_list<std::string> words);
+/// tend's arguments: options, then the helper with its words.
+std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
+                                             std::initializer_list<std::string> words);
+/// Start of the line the helper prints for a received signal: "[TAG ]signal N ".
 std::string signal_line(int signo, std::string_view tag = "");
 
 /// Test name suffix for parameterized tests over Mode.

@@ -17,7 +17,7 @@ long context_switches(pid_t pid) {
 class IdleTest : public testing::TestWithParam<Mode> {};
 
 TEST_P(IdleTest, NoWakeUpsWhileNothingHappens) {
-  TendRun run(GetParam(), {.args = probe({"ready", "sleep"})});
+  TendRun run(GetParam(), {.args = helper({"ready", "sleep"})});
   run.wait_for_line("ready");
   pid_t tend = run.tend_pid();
   // Let tend finish what follows the start (it may still be dropping inherited state).

@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../tty/pty_session.h"
 #include "procfile_util.h"
+#include "pty_session.h"
 
 namespace tend::tty {
 namespace {

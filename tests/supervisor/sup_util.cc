@@ -55,20 +55,6 @@ unsigned long long pending_mask(pid_t pid, const std::string& field) {
 
 }  // namespace
 
-std::vector<std::string> helper(std::initializer_list<std::string> words) {
-  std::vector<std::string> argv = {kHelper};
-  argv.insert(argv.end(), words.begin(), words.end());
-  return argv;
-}
-
-std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
-                                             std::initializer_list<std::string> words) {
-  std::vector<std::string> args(options);
-  std::vector<std::string> command = helper(words);
-  args.insert(args.end(), command.begin(), command.end());
-  return args;
-}
-
 std::string field_of(const std::string& line, const std::string& key) {
   std::string needle = key + "=";
   size_t at = 0;

@@ -14,14 +14,6 @@
 
 namespace tend::e2e {
 
-inline const std::string kHelper = SUP_HELPER_BINARY;
-
-/// The helper's command line: {kHelper, words...}.
-std::vector<std::string> helper(std::initializer_list<std::string> words);
-/// tend's arguments: options, then the helper with its words.
-std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
-                                             std::initializer_list<std::string> words);
-
 /// The moment in a helper line's " t=NANOSECONDS" (CLOCK_MONOTONIC, the steady_clock's clock).
 Clock::time_point stamp_of(const std::string& line);
 /// Value of " key=VALUE" in a line, e.g. field_of("start pid=7 t=1", "pid") == "7".

@@ -75,7 +75,7 @@ TEST_F(BackgroundJob, ReadingTheTerminalStopsTheJobAndFgBringsItBack) {
   bash_.send_line("fg");
   bash_.expect("$T -- $H loop\n");
   bash_.send_line("q-fg");
-  bash_.expect("FG=yes");
+  bash_.expect("fg yes");
   bash_.send_line("q-exit 6");
   bash_.expect_prompt();
   bash_.send_line("echo status=$?");

@@ -94,7 +94,7 @@ pid_t wait_for_child(PtySession& session, pid_t parent, const std::string& progr
 /// loses a SIGINT that arrives between its prompt and that call, so Ctrl-C at a prompt waits.
 void wait_until_reading(PtySession& session, pid_t pid);
 
-/// The probe's "REPORT ..." line, parsed.
+/// The helper's "report ..." line, parsed (the part about the terminal).
 struct Report {
   pid_t pid = 0;
   pid_t ppid = 0;
@@ -103,7 +103,7 @@ struct Report {
   std::string fg0;    ///< tcgetpgrp(0) == getpgrp(): "yes", "no" or "none".
   std::string fgtty;  ///< The same through /dev/tty.
 };
-/// Waits for the next REPORT line and consumes it.
+/// Waits for the next report line and consumes it.
 Report expect_report(PtySession& session, Duration timeout = kEventTimeout);
 Report parse_report(std::string_view text);
 

@@ -43,7 +43,7 @@ void finish(PtySession& sh) {
 
 TEST(TerminalRestore, SettingsAndForegroundAfterEscalationKill) {
   PtySession sh = shell_running(R"("$T" -t 200ms -- "$H" ignore TERM raw report loop)");
-  sh.expect("RAW=set");
+  sh.expect("terminal raw");
   Report probe = expect_report(sh);
   ASSERT_EQ(sh.settings().c_lflag & (ECHO | ICANON), 0u) << "the probe did not set raw mode";
   ASSERT_EQ(sh.foreground_group(), probe.pgrp);
@@ -56,7 +56,7 @@ TEST(TerminalRestore, SettingsAndForegroundAfterEscalationKill) {
 
 TEST(TerminalRestore, SettingsAndForegroundAfterProgramIsKilled) {
   PtySession sh = shell_running(R"("$T" -- "$H" raw report loop)");
-  sh.expect("RAW=set");
+  sh.expect("terminal raw");
   Report probe = expect_report(sh);
   ASSERT_EQ(sh.settings().c_lflag & (ECHO | ICANON), 0u) << "the probe did not set raw mode";
   send_signal(probe.pid, SIGKILL);
@@ -79,7 +79,7 @@ TEST(TerminalRestore, ForegroundGivenBackAfterNormalExit) {
 TEST(TerminalRestore, SettingsOfAProgramThatExitsNormallyAreKept) {
   // Like `tend -- stty -echo`: only a program killed by a signal has its settings undone.
   PtySession sh = shell_running(R"("$T" -- "$H" noecho exit 0)");
-  sh.expect("NOECHO=set");
+  sh.expect("terminal noecho");
   sh.expect("status=0\n");
   EXPECT_EQ(sh.settings().c_lflag & ECHO, 0u) << "tend undid the settings of a normal exit";
   EXPECT_EQ(sh.foreground_group(), sh.leader()) << "the terminal was not given back";

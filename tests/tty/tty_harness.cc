@@ -25,7 +25,7 @@ std::vector<std::string> session_env() {
       "PS1=" + std::string(kPrompt),
       "PS2=",
       "T=" + kTend,
-      "H=" + kProbe,
+      "H=" + kHelper,
   };
 }
 

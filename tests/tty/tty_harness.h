@@ -13,12 +13,10 @@ namespace tend::tty {
 
 using namespace tend::test;  // NOLINT(google-build-using-namespace): the shared harness.
 
-inline const std::string kProbe = TTY_PROBE_BINARY;
-
 /// The prompt of every interactive bash the tests start (PS1).
 inline constexpr std::string_view kPrompt = "[tty-test]> ";
 
-/// Environment of everything the tests start: clean, predictable, $T = tend, $H = the probe.
+/// Environment of everything the tests start: clean, predictable, $T = tend, $H = the helper.
 std::vector<std::string> session_env();
 
 /// Runs in a forked child: default signal handling, nothing blocked, then exec (PATH search).

@@ -252,6 +252,11 @@ void TendRun::signal_tend(int signo) {
   if (kill(tend_pid(), signo) != 0) throw_errno("cannot signal tend");
 }
 
+std::string TendRun::stop(int signo, Duration timeout) {
+  signal_tend(signo);
+  return describe_status(wait_exit(timeout));
+}
+
 void TendRun::write_stdin(std::string_view text) {
   if (stdin_fd_ < 0) throw std::runtime_error("write_stdin: launched without stdin_pipe");
   if (write(stdin_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {

@@ -2,6 +2,7 @@
 // Runs the real tend binary as PID 1 of a new PID namespace or as a subreaper, and watches it.
 #pragma once
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -81,6 +82,9 @@ class TendRun {
   pid_t command_pid();
 
   void signal_tend(int signo);
+  /// The usual end of a test: sends tend `signo`, waits for it to end, and returns how it
+  /// ended as describe_status says it, for an EXPECT_EQ against exit_with() or died_of().
+  std::string stop(int signo = SIGTERM, Duration timeout = kEventTimeout);
   void write_stdin(std::string_view text);
   void close_stdin();
 

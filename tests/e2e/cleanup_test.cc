@@ -96,8 +96,7 @@ TEST_P(CleanupTest, LeftoversGetWhatIsLeftOfARunningGrace) {
   run.wait_for_line("L ready");
   run.wait_for_line("signals ready");
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), exit_with(0));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), exit_with(0));
   Duration took = run.exit_time() - sent;
   EXPECT_GE(milliseconds(took), 2000);
   EXPECT_LT(milliseconds(took), 2700) << "the grace period started again when COMMAND exited";

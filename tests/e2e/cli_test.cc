@@ -109,8 +109,7 @@ TEST_P(CliTest, GraceFromEnvironment) {
               {.args = helper({"ignore", "TERM", "ready", "sleep"}), .env = {"TEND_GRACE=300ms"}});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), command_died_of(GetParam(), SIGKILL));
   EXPECT_GE(milliseconds(run.exit_time() - sent), 300);
   EXPECT_LT(run.exit_time() - sent, 2300ms) << "TEND_GRACE was not used (default is 10s)";
 }
@@ -121,8 +120,7 @@ TEST_P(CliTest, CommandLineBeatsEnvironment) {
                .env = {"TEND_GRACE=60s"}});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), command_died_of(GetParam(), SIGKILL));
   EXPECT_LT(run.exit_time() - sent, 2300ms);
 }
 

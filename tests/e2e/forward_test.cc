@@ -97,8 +97,7 @@ TEST_P(ForwardTest, TermStopsAPipelineOfSleeps) {
         return sleeps == 2;
       },
       "both sleeps to start");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), command_died_of(GetParam(), SIGTERM));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), command_died_of(GetParam(), SIGTERM));
   EXPECT_TRUE(descendants_of(getpid()).empty()) << "tend left processes behind";
 }
 

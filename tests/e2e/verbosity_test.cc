@@ -25,8 +25,7 @@ std::string stderr_of_a_normal_run(Mode mode, std::initializer_list<std::string>
                          options, {"orphans", "3", "signals-until", "USR1", "exit", "0"}),
                      .env = std::move(env)});
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGUSR1);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(SIGUSR1), exit_with(0)) << run.transcript();
   return run.stderr_text();
 }
 

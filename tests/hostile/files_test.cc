@@ -92,8 +92,7 @@ TEST_P(FilesTest, SymlinkAtTheReadyFileToARootOnlyFileIsNotFollowed) {
   run.wait_for_line("notified");
   wait_for_warning_or_change(run, secret, "root only\n");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(content_of(secret), "root only\n") << "tend wrote through the symlink";
   EXPECT_EQ(permissions_of(secret), 0600u);
   EXPECT_TRUE(is_symlink(ready)) << "tend removed a symlink it did not make";
@@ -114,8 +113,7 @@ TEST_P(FilesTest, SymlinkPlantedByCommandAsNobodyIsNotFollowed) {
   run.wait_for_line("notified");
   wait_for_warning_or_change(run, secret, "root only\n");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(content_of(secret), "root only\n") << "tend emptied a root-only file for nobody";
   EXPECT_EQ(permissions_of(secret), 0600u);
 }
@@ -138,8 +136,7 @@ TEST_P(FilesTest, FileAtTheReadyFileThatTendDidNotMakeIsKept) {
     run.wait_for_line("notified");
     wait_for_warning_or_change(run, ready, kind.content);
     run.wait_for_line("signals ready");
-    run.signal_tend(SIGTERM);
-    EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+    EXPECT_EQ(run.stop(), exit_with(0));
     ASSERT_TRUE(file_exists(ready)) << "tend removed a file it did not make";
     EXPECT_EQ(content_of(ready), kind.content) << "tend truncated a file it did not make";
   }

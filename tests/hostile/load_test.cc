@@ -72,8 +72,7 @@ TEST_P(LoadTest, OrphanStormIsReapedWhileSignalsGetThrough) {
   pid_t tend = run.tend_pid();
   run.wait_until([&] { return zombie_children(tend) == 0; }, "tend to reap every orphan",
                  size.timeout);
-  run.signal_tend(SIGUSR1);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(7)) << run.transcript();
+  EXPECT_EQ(run.stop(SIGUSR1), exit_with(7)) << run.transcript();
 }
 
 /// Counts the signals COMMAND (the helper in `signals`) printed, reading only new lines.
@@ -132,8 +131,7 @@ TEST_P(LoadTest, SignalFloodLeavesMemoryFlatAndStopPrompt) {
   EXPECT_LE(rss_after - rss_warm, kRssMarginKb)
       << "VmRSS grew from " << rss_warm << " kB to " << rss_after << " kB";
   Clock::time_point stop = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(3)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(3)) << run.transcript();
   EXPECT_LT(milliseconds(run.exit_time() - stop), 2000);
 }
 
@@ -178,8 +176,7 @@ TEST_P(LoadTest, ThousandsOfRestartsLeaveFdsAndMemoryFlat) {
   EXPECT_LE(late.rss_kb - early.rss_kb, kRssMarginKb)
       << "VmRSS grew from " << early.rss_kb << " kB to " << late.rss_kb << " kB";
   Clock::time_point stop = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.stderr_text();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.stderr_text();
   EXPECT_LT(milliseconds(run.exit_time() - stop), 2000);
 }
 

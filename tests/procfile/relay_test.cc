@@ -164,8 +164,7 @@ TEST_P(RelayTest, StalledReaderLosesWholeLinesAndIsToldHowMany) {
         return marker != std::string::npos && text.size() > marker + 200;
       },
       "a '[tend: N lines dropped]' line once the reader is back");
-  run.signal_tend(SIGTERM);
-  run.wait_exit();
+  run.stop();
   // Every line is whole, and the numbers jump by exactly the count of the marker.
   long previous = 0;
   bool checked_gap = false;

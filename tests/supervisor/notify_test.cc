@@ -178,8 +178,7 @@ TEST_P(NotifyTest, ExtendTimeoutUsecExtendsTheReadyTimeout) {
   EXPECT_FALSE(run.wait_exit_within(kQuietPeriod)) << run.transcript();
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGTERM))) << "stopped despite the extension";
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 // Readiness is passed on, never invented: a COMMAND that never says READY=1 is never reported
@@ -194,8 +193,7 @@ TEST_P(NotifyTest, NoUpwardReadyWhileCommandSaysNothing) {
   run.wait_for_line("signals ready");
   EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
       << "READY=1 went up for a COMMAND that never said it; " << upward.describe();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
@@ -214,8 +212,7 @@ TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
   run.wait_for_line("notified");
   EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 // With or without --ready-timeout, --ready-fd or --watchdog, READY=1 goes up only once COMMAND
@@ -250,8 +247,7 @@ TEST_P(NotifyTest, UpwardReadyWaitsForCommandWithAnyReadinessOption) {
     run.wait_for_line("notified");
     EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
     run.wait_for_line("signals ready");
-    run.signal_tend(SIGTERM);
-    EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+    EXPECT_EQ(run.stop(), exit_with(0));
   }
 }
 
@@ -264,8 +260,7 @@ TEST_P(NotifyTest, UpwardStatusIsPassedUp) {
   run.wait_for_line("notified");
   EXPECT_TRUE(upward.wait_for(run, "STATUS=serving 3 clients", kEventTimeout)) << upward.describe();
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(NotifyTest, UpwardStoppingWhenStopping) {
@@ -277,8 +272,7 @@ TEST_P(NotifyTest, UpwardStoppingWhenStopping) {
   run.wait_for_line("signals ready");
   ASSERT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
   EXPECT_FALSE(upward.has("STOPPING=1")) << upward.describe();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_TRUE(upward.wait_for(run, "STOPPING=1", 2s)) << upward.describe();
 }
 

@@ -129,8 +129,7 @@ TEST_P(PidfileTest, StopEscalatesToKillOnTheDaemon) {
   run.wait_for_line("D signals ready");
   signal_until_line(run, SIGUSR1, signal_line(SIGUSR1, "D"));
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(), command_died_of(GetParam(), SIGKILL));
   EXPECT_GE(milliseconds(run.exit_time() - sent), 200);
 }
 

@@ -104,8 +104,7 @@ void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout) {
 void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file) {
   run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 bool abstract_socket_bound(const std::string& at_name) {

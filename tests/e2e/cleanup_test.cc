@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 5: when COMMAND exits, what it left behind gets SIGTERM (and SIGCONT), SIGKILL
+// Leftovers: when COMMAND exits, what it left behind gets SIGTERM (and SIGCONT), SIGKILL
 // after the grace period, and tend exits as soon as nothing is left.
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, points 7, 10 and 11: bad input, where options end, TEND_* variables, -V and -h.
+// The command line: bad input, where options end, TEND_* variables, -V and -h.
 #include <signal.h>
 
 #include <ostream>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 6: tend ends the way COMMAND ended, with env/timeout's codes for its own cases.
+// Exit status: tend ends the way COMMAND ended, with env/timeout's codes for its own cases.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>

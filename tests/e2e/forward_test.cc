@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 3: signals tend receives go on to COMMAND's process group (or COMMAND alone),
+// Forwarding: signals tend receives go on to COMMAND's process group (or COMMAND alone),
 // rewritten if asked, and none of them is fatal to tend.
 #include <signal.h>
 
@@ -31,7 +31,7 @@ Launch pipeline_of_helpers(std::initializer_list<std::string> options) {
   return launch;
 }
 
-/// The signals the issue names, and a real-time one.
+/// The usual job-control and service signals, and a real-time one.
 const int kNamedSignals[] = {SIGHUP,   SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGALRM,
                              SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE, 37};
 
@@ -84,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(CatchableSignals, ForwardEverySignalTest,
 
 class ForwardTest : public testing::TestWithParam<Mode> {};
 
-// The issue's own example: SIGTERM stops both halves, and tend ends the way sh did.
+// A shell pipeline as COMMAND: SIGTERM stops both halves, and tend ends the way sh did.
 TEST_P(ForwardTest, TermStopsAPipelineOfSleeps) {
   TendRun run(GetParam(), {.args = {"sh", "-c", "sleep 100 | sleep 100"}});
   pid_t tend = run.tend_pid();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 4: a stop signal is forwarded, followed by SIGCONT, and SIGKILL follows after
+// Grace period: a stop signal is forwarded, followed by SIGCONT, and SIGKILL follows after
 // the grace period unless it is `inf`.
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 9: with --pdeathsig, the death of tend's parent is a signal tend acts on.
+// Parent death: with --pdeathsig, the death of tend's parent is a signal tend acts on.
 #include <signal.h>
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 2: every zombie that comes to tend is reaped, also in bursts and with SIGCHLD
+// Reaping: every zombie that comes to tend is reaped, also in bursts and with SIGCHLD
 // ignored at start.
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 1: how COMMAND starts (process group, signal state, fds) and what tend keeps.
+// Spawning: how COMMAND starts (process group, signal state, fds) and what tend keeps.
 #include <signal.h>
 #include <unistd.h>
 

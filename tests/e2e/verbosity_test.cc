@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 8 (first half): quiet by default, -v and -vv log recognisable lines to stderr.
+// Verbosity: quiet by default, -v and -vv log recognisable lines to stderr.
 #include <signal.h>
 
 #include <sstream>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile: the first service to end for good takes the others down with its status;
+// --procfile lifecycle: the first service to end for good takes the others down with its status;
 // --restart brings a crashing one back with back-off while the rest serve on; one stop signal
 // stops all services within one grace period, and SIGKILL ends what ignores it.
 #include <signal.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile with the options of one COMMAND, each applying to every service on its
+// --procfile with the options of one COMMAND, each applying to every service on its
 // own: --watchdog counted per service (the one that stops pinging fails and takes all down, the
 // one that pings runs on), --stop-delay holding the stop back from all, --user and
 // --no-new-privs for each, and --restart always bringing back one that exits 0.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile output: lines prefixed with padded names on the stream they were written
+// --procfile output: lines prefixed with padded names on the stream they were written
 // to, never interleaved mid-line, a partial last line flushed when its service ends, --no-prefix;
 // and a stalled reader of tend's stdout neither blocks tend nor delays a stop (lines are dropped
 // whole, counted, and the count said once the reader is back).

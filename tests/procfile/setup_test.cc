@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile setup: a malformed Procfile, a duplicate name, a COMMAND as well, or an
+// --procfile setup: a malformed Procfile, a duplicate name, a COMMAND as well, or an
 // option for one COMMAND is exit 125 naming file and line before anything starts; command lines
 // are split with quotes and $NAME from tend's environment; readiness is every service's.
 #include <signal.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile at a terminal: `tend --procfile F` typed at an interactive bash keeps the
+// --procfile at a terminal: `tend --procfile F` typed at an interactive bash keeps the
 // terminal's foreground (no service is in the foreground group), so Ctrl-C reaches tend alone and
 // each service gets SIGINT once, from tend; tend ends after them and bash gets the terminal back.
 //

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, sd_notify: COMMAND gets a NOTIFY_SOCKET that tend owns; tend accepts messages from its
+// sd_notify: COMMAND gets a NOTIFY_SOCKET that tend owns; tend accepts messages from its
 // subtree only, closes passed fds at once, follows MAINPID and EXTEND_TIMEOUT_USEC, and passes
 // READY=1, STATUS= and STOPPING=1 up to its own NOTIFY_SOCKET.
 #include <signal.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, forking daemons: with --pidfile, the pid the daemon writes becomes the main process —
+// Forking daemons: with --pidfile, the pid the daemon writes becomes the main process —
 // signals go to it (and its group), its exit is tend's — and every bad pid file is an error (125)
 // that never makes tend signal a process it does not own.
 #include <signal.h>

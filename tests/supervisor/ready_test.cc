@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, readiness: --ready-file exists exactly while COMMAND is ready; --ready-timeout stops a
+// Readiness: --ready-file exists exactly while COMMAND is ready; --ready-timeout stops a
 // COMMAND that is not ready in time and counts it as failed; --ready-fd N is s6's convention.
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, restart: --restart no|on-failure[:MAX]|always with back-off that doubles from
+// Restart: --restart no|on-failure[:MAX]|always with back-off that doubles from
 // --restart-delay up to --restart-delay-max, reset by a run of --restart-reset; stop signals end
 // a back-off at once and are never followed by a restart; leftovers go before the next run.
 #include <signal.h>

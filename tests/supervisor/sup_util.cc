@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the supervisor tests add to the e2e harness (see sup_util.h).
+// What the supervisor tests add to the harness; see sup_util.h.
 #include "sup_util.h"
 
 #include <fcntl.h>

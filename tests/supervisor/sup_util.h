@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the supervisor tests add to the e2e harness: the helper's script, its timestamps, an
+// What the supervisor tests add to the harness: the helper's timestamps and fields, an
 // upward notify socket that plays systemd, and small waits on files and signals.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, privileges: -u/--user USER[:GROUP] runs COMMAND as that user with its groups and HOME
+// Privileges: -u/--user USER[:GROUP] runs COMMAND as that user with its groups and HOME
 // (names from /etc/passwd and /etc/group), tend stays root; --no-new-privs sets NoNewPrivs.
 #include <signal.h>
 

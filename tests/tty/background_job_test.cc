@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 3, a background job: `tend -- PROGRAM &` never takes the terminal from the shell.
+// A background job: `tend -- PROGRAM &` never takes the terminal from the shell.
 #include <gtest/gtest.h>
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 1, a container with a tty: tend is session leader of the pty (PID 1, as `docker run -it`).
+// A container with a tty: tend is session leader of the pty (PID 1, as `docker run -it`).
 #include <gtest/gtest.h>
 #include <signal.h>
 

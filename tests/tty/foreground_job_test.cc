@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 2, a foreground job of an interactive shell: `tend -- PROGRAM` typed at a bash prompt.
+// A foreground job of an interactive shell: `tend -- PROGRAM` typed at a bash prompt.
 #include <gtest/gtest.h>
 #include <signal.h>
 

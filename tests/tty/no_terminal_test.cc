@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 4, no terminal (or --no-tty): tend leaves terminals alone and says nothing about them.
+// No terminal (or --no-tty): tend leaves terminals alone and says nothing about them.
 #include <gtest/gtest.h>
 
 #include <regex>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 5, the terminal left usable: foreground group given back, settings restored after a kill.
+// The terminal left usable: foreground group given back, settings restored after a kill.
 //
 // tend runs under `sh -c` (dash: no job control), which, unlike an interactive bash, neither
 // takes the terminal back nor restores its settings after a job: what the test sees is tend's.

@@ -16,21 +16,6 @@ constexpr int kTendFailed = 125;
 
 class PidfileTest : public testing::TestWithParam<Mode> {};
 
-/// Sends `signo` to tend until `line` shows up: tend adopts the daemon some time after the
-/// launcher exits, and a signal before that has nobody to go to.
-void signal_until_line(TendRun& run, int signo, const std::string& line) {
-  Clock::time_point deadline = Clock::now() + kEventTimeout;
-  for (;;) {
-    run.signal_tend(signo);
-    try {
-      run.wait_for_line(line, 100ms);
-      return;
-    } catch (const std::runtime_error&) {
-      if (Clock::now() >= deadline) throw;
-    }
-  }
-}
-
 TEST_P(PidfileTest, ForwardsSignalsToTheDaemonAndExitsWithItsStatus) {
   TempDir dir;
   std::string pidfile = dir.path() + "/daemon.pid";
@@ -42,9 +27,7 @@ TEST_P(PidfileTest, ForwardsSignalsToTheDaemonAndExitsWithItsStatus) {
   run.wait_for_line("D signals ready");
   signal_until_line(run, SIGUSR1, signal_line(SIGUSR1, "D"));
   EXPECT_FALSE(run.wait_exit_within(Duration::zero())) << "tend ended with the launcher";
-  run.signal_tend(SIGTERM);
-  run.wait_for_line(signal_line(SIGTERM, "D"));
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(7));
+  EXPECT_EQ(stop_through(run, "D"), exit_with(7));
 }
 
 TEST_P(PidfileTest, DaemonsExitStatusIsTendsExitStatus) {
@@ -113,9 +96,7 @@ TEST_P(PidfileTest, SignalsOnlyTheDaemonWhenItLeadsNoGroup) {
   run.wait_until([&] { return Clock::now() >= quiet_until; }, "the quiet period");
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGUSR1, "K")))
       << "the signal went to a group the daemon does not lead";
-  run.signal_tend(SIGTERM);
-  run.wait_for_line(signal_line(SIGTERM, "D"));
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(stop_through(run, "D"), exit_with(0));
 }
 
 // A daemon that ignores SIGTERM is killed once the grace period is over, like COMMAND would be.
@@ -185,7 +166,7 @@ TEST_P(PidfileTest, PidfileThatHoldsNoPidIsAnError) {
 
 // The pid of a process outside tend's subtree: an error, and that process is left alone.
 TEST_P(PidfileTest, PidThatIsNotADescendantIsAnError) {
-  Bystander bystander;
+  Stranger bystander({});
   TempDir dir;
   std::string pidfile = dir.path() + "/daemon.pid";
   TendRun run(GetParam(),

@@ -41,15 +41,32 @@ bool send_datagram(const std::string& address, const std::string& text);
 /// Waits until `pid` no longer has `signo` pending: tend has taken it.
 void wait_signal_taken(TendRun& run, pid_t pid, int signo);
 
-/// A process that is not tend's: killed and reaped by the harness's cleanup or by this.
-class Bystander {
+/// Sends `signo` to tend until `line` shows up: tend adopts a daemon some time after its
+/// launcher exits, and a signal before that has nobody to go to.
+void signal_until_line(TendRun& run, int signo, const std::string& line);
+
+/// Stops tend with SIGTERM, waits for the process tagged `tag` to print that it got it, and
+/// returns how tend ended (see TendRun::stop).
+std::string stop_through(TendRun& run, const std::string& tag);
+
+/// A process of the test's, not tend's: it dies of any signal tend might forward, and is killed
+/// and reaped when this goes away. With `wanted_pid` it is created with that pid (clone3's
+/// set_tid), in the test's PID namespace: what a pid recycled by the kernel looks like.
+class Stranger {
  public:
-  Bystander();
-  ~Bystander();
-  Bystander(const Bystander&) = delete;
-  Bystander& operator=(const Bystander&) = delete;
+  struct Options {
+    pid_t wanted_pid = 0;        ///< 0: any pid.
+    bool own_group = false;      ///< Leads a process group of its own (group id = pid).
+    std::string notify_address;  ///< When set, sends `notify_text` there first.
+    std::string notify_text = "READY=1";
+  };
+  explicit Stranger(const Options& options);
+  ~Stranger();
+  Stranger(const Stranger&) = delete;
+  Stranger& operator=(const Stranger&) = delete;
+
   pid_t pid() const { return pid_; }
-  /// Alive and has not been sent any signal it would have died of.
+  /// Still alive: no signal reached it.
   bool is_untouched() const;
 
  private:

@@ -16,7 +16,7 @@ class ForegroundJob : public ::testing::Test {
     bash_.run("set -o posix");
   }
 
-  /// Types `line` at the prompt and waits for the probe's first report.
+  /// Types `line` at the prompt and waits for the helper's first report.
   Report start(std::string_view line) {
     bash_.send_line(line);
     return expect_report(bash_);
@@ -27,6 +27,19 @@ class ForegroundJob : public ::testing::Test {
     bash_.send_line("echo status=$?");
     bash_.expect("status=" + std::to_string(code) + "\n");
     bash_.expect_prompt();
+  }
+
+  /// Ctrl-C reaches the program (running `catch INT ... loop`) once, and its death of SIGINT
+  /// is the shell's status 130.
+  void expect_one_ctrl_c_then_death_by_sigint() {
+    bash_.send("\x03");
+    bash_.expect("caught INT 1\n");
+    bash_.send_line("q-count");
+    bash_.expect("counts int=1 ");
+    bash_.send_line("q-die-int");
+    bash_.expect_prompt();
+    EXPECT_FALSE(bash_.seen("caught INT 2")) << "SIGINT reached the program twice";
+    expect_status(130);
   }
 
   PtySession bash_{interactive_bash()};
@@ -49,14 +62,7 @@ TEST_F(ForegroundJob, ProgramOwnsTheTerminalInItsOwnGroup) {
 
 TEST_F(ForegroundJob, CtrlCReachesProgramExactlyOnce) {
   start("$T -- $H catch INT report loop");
-  bash_.send("\x03");
-  bash_.expect("caught INT 1\n");
-  bash_.send_line("q-count");
-  bash_.expect("counts int=1 ");
-  bash_.send_line("q-die-int");
-  bash_.expect_prompt();
-  EXPECT_FALSE(bash_.seen("caught INT 2")) << "SIGINT reached the program twice";
-  expect_status(130);
+  expect_one_ctrl_c_then_death_by_sigint();
 }
 
 TEST_F(ForegroundJob, CtrlCEndsProgramAndShellSees130) {
@@ -100,7 +106,7 @@ TEST_F(ForegroundJob, BgRunsItInTheBackgroundWhereReadingTheTerminalStopsItAgain
   bash_.expect("Stopped");
   bash_.expect_prompt();
 
-  // Continued in the background, the probe is back in read(2) on the terminal: SIGTTIN.
+  // Continued in the background, the helper is back in read(2) on the terminal: SIGTTIN.
   size_t before_bg = bash_.mark();
   bash_.send_line("bg");
   bash_.wait_for("caught CONT 1\n", before_bg);
@@ -141,14 +147,7 @@ TEST_F(ForegroundJob, SingleChildSharesTendsGroupAndGetsCtrlCOnce) {
   auto tend = read_stat(probe.ppid);
   ASSERT_TRUE(tend);
   EXPECT_EQ(probe.pgrp, tend->pgrp) << "-c: COMMAND runs in tend's process group";
-  bash_.send("\x03");
-  bash_.expect("caught INT 1\n");
-  bash_.send_line("q-count");
-  bash_.expect("counts int=1 ");
-  bash_.send_line("q-die-int");
-  bash_.expect_prompt();
-  EXPECT_FALSE(bash_.seen("caught INT 2")) << "SIGINT reached the program twice";
-  expect_status(130);
+  expect_one_ctrl_c_then_death_by_sigint();
 }
 
 TEST_F(ForegroundJob, SigtermStopsProgramGracefully) {

@@ -10,7 +10,7 @@
 namespace tend::tty {
 namespace {
 
-/// tend's log lines that speak of terminals; the probe's path (build-tty/tests/tty/...) aside.
+/// tend's log lines that speak of terminals; the helper's path (build-tty/tests/tty/...) aside.
 std::vector<std::string> terminal_mentions(std::string log) {
   for (size_t at; (at = log.find(kHelper)) != std::string::npos;) log.erase(at, kHelper.size());
   static const std::regex terminal_words(R"(terminal|\btty\b|foreground|tcsetpgrp|termios)",

@@ -316,9 +316,7 @@ size_t TendRun::wait_for_line_index(std::string_view prefix, Duration timeout) {
     if (stdout_fd_ < 0)
       fail("stdout ended without a line starting with '" + std::string(prefix) + "'");
     if (Clock::now() >= deadline) {
-      fail("timed out after " +
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-           " ms waiting for a line starting with '" + std::string(prefix) + "'");
+      fail_timed_out(timeout, "a line starting with '" + std::string(prefix) + "'");
     }
     pump(deadline);
   }
@@ -368,6 +366,11 @@ void TendRun::fail(std::string_view what) {
   throw std::runtime_error(std::string(what) + " [" + mode_name(mode_) + "]" + transcript());
 }
 
+void TendRun::fail_timed_out(Duration timeout, std::string_view what) {
+  fail("timed out after " + std::to_string(milliseconds(timeout)) + " ms waiting for " +
+       std::string(what));
+}
+
 std::optional<int> TendRun::wait_exit_within(Duration timeout) {
   Clock::time_point deadline = Clock::now() + timeout;
   while (!exited_) {
@@ -401,9 +404,7 @@ std::optional<int> TendRun::wait_exit_within(Duration timeout) {
 int TendRun::wait_exit(Duration timeout) {
   std::optional<int> status = wait_exit_within(timeout);
   if (!status) {
-    fail("timed out after " +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-         " ms waiting for tend to exit");
+    fail_timed_out(timeout, "tend to exit");
   }
   return *status;
 }
@@ -441,9 +442,7 @@ void TendRun::wait_until(const std::function<bool()>& condition, std::string_vie
   Clock::time_point deadline = Clock::now() + timeout;
   while (!condition()) {
     if (Clock::now() >= deadline) {
-      fail("timed out after " +
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-           " ms waiting for " + std::string(what));
+      fail_timed_out(timeout, what);
     }
     pump(std::min(deadline, Clock::now() + 2ms));
   }

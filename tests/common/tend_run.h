@@ -122,6 +122,7 @@ class TendRun {
   void pump(Clock::time_point deadline, int pid_fd = -1);
   void read_from(int& fd, std::string& buffer, bool is_stdout);
   [[noreturn]] void fail(std::string_view what);
+  [[noreturn]] void fail_timed_out(Duration timeout, std::string_view what);
   void clean_up();
 
   Mode mode_;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// What the COMMAND helpers of the whole-program tests share; see helper_io.h.
+// The toolbox of tend_helper; see helper_io.h.
 #include "helper_io.h"
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,8 +17,6 @@
 
 namespace tend::helper {
 namespace {
-
-const char* g_program_name = "tend_helper";
 
 std::string formatted(const char* format, va_list args) {
   char text[4096];
@@ -41,16 +40,16 @@ bool write_all(int fd, const std::string& line) {
 
 std::string g_tag;
 
-void set_program_name(const char* name) { g_program_name = name; }
-
 void fail(const char* format, ...) {
   va_list args;
   va_start(args, format);
   std::string text = formatted(format, args);
   va_end(args);
-  write_all(STDERR_FILENO, std::string(g_program_name) + ": " + text + "\n");
+  write_all(STDERR_FILENO, "tend_helper: " + text + "\n");
   _exit(99);
 }
+
+void fail_errno(const char* what) { fail("%s: %s", what, std::strerror(errno)); }
 
 void emit(const char* format, ...) {
   va_list args;
@@ -58,6 +57,34 @@ void emit(const char* format, ...) {
   std::string text = formatted(format, args);
   va_end(args);
   if (!write_all(STDOUT_FILENO, g_tag + text + "\n")) _exit(98);  // Nobody listens any more.
+}
+
+void emit_from_handler(const char* text, int number) {
+  int saved_errno = errno;
+  char line[256];
+  size_t length = 0;
+  auto append = [&](const char* part, size_t size) {
+    size = std::min(size, sizeof line - 1 - length);
+    std::memcpy(line + length, part, size);
+    length += size;
+  };
+  append(g_tag.data(), g_tag.size());
+  append(text, std::strlen(text));
+  char digits[16];
+  size_t count = 0;
+  do {
+    digits[sizeof digits - 1 - count++] = static_cast<char>('0' + number % 10);
+    number /= 10;
+  } while (number > 0 && count < sizeof digits);
+  append(digits + sizeof digits - count, count);
+  line[length++] = '\n';
+  for (size_t done = 0; done < length;) {
+    ssize_t wrote = write(STDOUT_FILENO, line + done, length - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) break;
+    done += static_cast<size_t>(wrote);
+  }
+  errno = saved_errno;
 }
 
 int parse_number(const char* text) {
@@ -119,9 +146,10 @@ void sleep_ms(int ms) {
   }
 }
 
-void set_disposition(int signo, void (*handler)(int)) {
+void set_disposition(int signo, void (*handler)(int), int flags) {
   struct sigaction action {};
   action.sa_handler = handler;
+  action.sa_flags = flags;
   sigemptyset(&action.sa_mask);
   if (sigaction(signo, &action, nullptr) != 0) {
     fail("sigaction %d: %s", signo, std::strerror(errno));
@@ -138,6 +166,15 @@ void kill_self(int signo) {
   sigprocmask(SIG_UNBLOCK, &only, nullptr);
   kill(getpid(), signo);
   fail("still alive after kill(self, %d)", signo);
+}
+
+int reap(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno == ECHILD) return 0;  // SIGCHLD ignored: the kernel reaped it already.
+    if (errno != EINTR) fail_errno("waitpid");
+  }
+  return status;
 }
 
 }  // namespace tend::helper

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// What the COMMAND helpers of the whole-program tests (tests/e2e/probe.cc and
-// tests/supervisor/sup_helper.cc) share: printing whole lines, failing loudly, parsing their
-// words, reading /proc/self/status, and dying of a signal.
+// The toolbox of tend_helper, the COMMAND of the whole-program tests: printing whole lines,
+// failing loudly, parsing its words, reading /proc/self/status, and dying of a signal.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 #include <string_view>
@@ -12,15 +13,16 @@ namespace tend::helper {
 /// Prefix of every line `emit` writes (with its trailing space); empty by default.
 extern std::string g_tag;
 
-/// Names the program in `fail` messages: "NAME: what went wrong".
-void set_program_name(const char* name);
-
-/// Prints "NAME: message" to stderr and exits 99.
+/// Prints "tend_helper: message" to stderr and exits 99.
 [[noreturn]] void fail(const char* format, ...) __attribute__((format(printf, 1, 2)));
+/// `fail` with "what: strerror(errno)".
+[[noreturn]] void fail_errno(const char* what);
 
 /// Writes one whole line (g_tag, the text, a newline) with as few write(2) calls as the pipe
 /// allows, so that lines of several processes never mix; exits 98 when nobody listens.
 void emit(const char* format, ...) __attribute__((format(printf, 1, 2)));
+/// The same from a signal handler: only async-signal-safe calls; `text` is printed as it is.
+void emit_from_handler(const char* text, int number);
 
 /// A decimal number, or fail.
 int parse_number(const char* text);
@@ -40,9 +42,13 @@ long long now_ns();
 void sleep_ms(int ms);
 
 /// sigaction with an empty mask, or fail.
-void set_disposition(int signo, void (*handler)(int));
+void set_disposition(int signo, void (*handler)(int), int flags = 0);
 
 /// Dies of `signo`, without dumping a core.
 [[noreturn]] void kill_self(int signo);
+
+/// Waits for `pid`, retrying on EINTR; returns its wait status (0 when the kernel reaped it
+/// already, as it does while SIGCHLD is ignored).
+int reap(pid_t pid);
 
 }  // namespace tend::helper

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, points 7, 10 and 11: bad input, where options end, TEND_* variables, -V and -h.
+// The command line: bad input, where options end, TEND_* variables, -V and -h.
 #include <signal.h>
 
 #include <ostream>
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -58,7 +58,7 @@ TEST_P(BadInputTest, ExitsWithUsageErrorPointingAtHelp) {
   auto [mode, input] = GetParam();
   Launch launch{.args = input.options, .env = input.env};
   if (!input.no_command) {
-    std::vector<std::string> command = probe({"print", "COMMAND ran", "exit", "0"});
+    std::vector<std::string> command = helper({"print", "COMMAND ran", "exit", "0"});
     launch.args.insert(launch.args.end(), command.begin(), command.end());
   }
   Outcome outcome = run_to_exit(mode, launch);
@@ -78,14 +78,14 @@ class CliTest : public testing::TestWithParam<Mode> {};
 TEST_P(CliTest, OptionsEndAtCommand) {
   Outcome outcome = run_to_exit(
       GetParam(),
-      {.args = options_then_probe({"-t", "1s"}, {"args", "-x", "--grace", "-t", "--"})});
+      {.args = options_then_helper({"-t", "1s"}, {"args", "-x", "--grace", "-t", "--"})});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
   EXPECT_EQ(outcome.out, "arg -x\narg --grace\narg -t\narg --\nargs end\n");
 }
 
 TEST_P(CliTest, DoubleDashEndsOptions) {
   Outcome outcome =
-      run_to_exit(GetParam(), {.args = options_then_probe({"-v", "--"}, {"args", "-v", "--"})});
+      run_to_exit(GetParam(), {.args = options_then_helper({"-v", "--"}, {"args", "-v", "--"})});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
   EXPECT_EQ(outcome.out, "arg -v\narg --\nargs end\n");
 }
@@ -99,40 +99,38 @@ TEST_P(CliTest, ShellCommandWithoutDoubleDash) {
 TEST_P(CliTest, GraceDurationForms) {
   for (const char* grace : {"500ms", "2s", "1.5s", "1m", "3", "0", "inf"}) {
     Outcome outcome =
-        run_to_exit(GetParam(), {.args = options_then_probe({"-t", grace}, {"exit", "0"})});
+        run_to_exit(GetParam(), {.args = options_then_helper({"-t", grace}, {"exit", "0"})});
     EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << grace << ": " << outcome.err;
   }
 }
 
 TEST_P(CliTest, GraceFromEnvironment) {
   TendRun run(GetParam(),
-              {.args = probe({"ignore", "TERM", "ready", "sleep"}), .env = {"TEND_GRACE=300ms"}});
+              {.args = helper({"ignore", "TERM", "ready", "sleep"}), .env = {"TEND_GRACE=300ms"}});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), command_died_of(GetParam(), SIGKILL));
   EXPECT_GE(milliseconds(run.exit_time() - sent), 300);
   EXPECT_LT(run.exit_time() - sent, 2300ms) << "TEND_GRACE was not used (default is 10s)";
 }
 
 TEST_P(CliTest, CommandLineBeatsEnvironment) {
   TendRun run(GetParam(),
-              {.args = options_then_probe({"-t", "300ms"}, {"ignore", "TERM", "ready", "sleep"}),
+              {.args = options_then_helper({"-t", "300ms"}, {"ignore", "TERM", "ready", "sleep"}),
                .env = {"TEND_GRACE=60s"}});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), command_died_of(GetParam(), SIGKILL));
   EXPECT_LT(run.exit_time() - sent, 2300ms);
 }
 
 TEST_P(CliTest, RepeatableOptionsFromEnvironmentAreCommaSeparated) {
   Outcome outcome =
-      run_to_exit(GetParam(), {.args = probe({"exit", "4"}), .env = {"TEND_SUCCESS_EXIT=3,4"}});
+      run_to_exit(GetParam(), {.args = helper({"exit", "4"}), .env = {"TEND_SUCCESS_EXIT=3,4"}});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
 
-  TendRun run(GetParam(), {.args = probe({"signals"}), .env = {"TEND_REWRITE=USR1:USR2,HUP:0"}});
-  run.wait_for_line("ready");
+  TendRun run(GetParam(), {.args = helper({"signals"}), .env = {"TEND_REWRITE=USR1:USR2,HUP:0"}});
+  run.wait_for_line("signals ready");
   run.signal_tend(SIGHUP);
   run.signal_tend(SIGUSR1);
   run.wait_for_line(signal_line(SIGUSR2));
@@ -140,7 +138,7 @@ TEST_P(CliTest, RepeatableOptionsFromEnvironmentAreCommaSeparated) {
 }
 
 TEST_P(CliTest, SingleChildFromEnvironment) {
-  TendRun run(GetParam(), {.args = probe({"ready", "sleep"}), .env = {"TEND_SINGLE_CHILD=1"}});
+  TendRun run(GetParam(), {.args = helper({"ready", "sleep"}), .env = {"TEND_SINGLE_CHILD=1"}});
   run.wait_for_line("ready");
   EXPECT_EQ(read_stat(run.command_pid())->pgrp, read_stat(run.tend_pid())->pgrp);
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 6: tend ends the way COMMAND ended, with env/timeout's codes for its own cases.
+// Exit status: tend ends the way COMMAND ended, with env/timeout's codes for its own cases.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -15,7 +15,7 @@ class ExitStatusTest : public testing::TestWithParam<Mode> {};
 
 TEST_P(ExitStatusTest, ExitsWithCommandsExitCode) {
   for (int code : {0, 1, 7, 255}) {
-    Outcome outcome = run_to_exit(GetParam(), {.args = probe({"exit", std::to_string(code)})});
+    Outcome outcome = run_to_exit(GetParam(), {.args = helper({"exit", std::to_string(code)})});
     EXPECT_EQ(describe_status(outcome.status), exit_with(code));
   }
 }
@@ -24,7 +24,7 @@ TEST_P(ExitStatusTest, ExitsWithCommandsExitCode) {
 TEST_P(ExitStatusTest, EndsLikeCommandKilledBySignal) {
   for (int signo : {SIGTERM, SIGUSR1, SIGINT, SIGKILL}) {
     Outcome outcome =
-        run_to_exit(GetParam(), {.args = probe({"kill-self", std::to_string(signo)})});
+        run_to_exit(GetParam(), {.args = helper({"kill-self", std::to_string(signo)})});
     EXPECT_EQ(describe_status(outcome.status), command_died_of(GetParam(), signo))
         << signal_label(signo) << outcome.err;
   }
@@ -34,7 +34,7 @@ TEST_P(ExitStatusTest, EndsLikeCommandKilledBySignal) {
 TEST_P(ExitStatusTest, DumpsNoCoreOfItsOwn) {
   struct stat before {};
   bool had_core = stat("/core", &before) == 0;
-  Launch launch{.args = probe({"kill-self", "SEGV"})};
+  Launch launch{.args = helper({"kill-self", "SEGV"})};
   launch.core_dumps = true;  // Room for a core, so that dumping one would show.
   Outcome outcome = run_to_exit(GetParam(), launch);
   EXPECT_EQ(describe_status(outcome.status), command_died_of(GetParam(), SIGSEGV));
@@ -73,19 +73,19 @@ TEST_P(ExitStatusTest, DirectoryIsNotExecutable) {
 
 TEST_P(ExitStatusTest, SuccessExitMapsSignalDeathToZero) {
   Outcome outcome =
-      run_to_exit(GetParam(), {.args = options_then_probe({"-e", "143"}, {"kill-self", "TERM"})});
+      run_to_exit(GetParam(), {.args = options_then_helper({"-e", "143"}, {"kill-self", "TERM"})});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0));
 }
 
 TEST_P(ExitStatusTest, SuccessExitMapsExitCodeToZero) {
-  Outcome mapped =
-      run_to_exit(GetParam(), {.args = options_then_probe({"--success-exit", "3"}, {"exit", "3"})});
+  Outcome mapped = run_to_exit(
+      GetParam(), {.args = options_then_helper({"--success-exit", "3"}, {"exit", "3"})});
   EXPECT_EQ(describe_status(mapped.status), exit_with(0));
   Outcome other =
-      run_to_exit(GetParam(), {.args = options_then_probe({"-e", "3", "-e", "5"}, {"exit", "4"})});
+      run_to_exit(GetParam(), {.args = options_then_helper({"-e", "3", "-e", "5"}, {"exit", "4"})});
   EXPECT_EQ(describe_status(other.status), exit_with(4));
   Outcome second =
-      run_to_exit(GetParam(), {.args = options_then_probe({"-e", "3", "-e", "5"}, {"exit", "5"})});
+      run_to_exit(GetParam(), {.args = options_then_helper({"-e", "3", "-e", "5"}, {"exit", "5"})});
   EXPECT_EQ(describe_status(second.status), exit_with(0));
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 3: signals tend receives go on to COMMAND's process group (or COMMAND alone),
+// Forwarding: signals tend receives go on to COMMAND's process group (or COMMAND alone),
 // rewritten if asked, and none of them is fatal to tend.
 #include <signal.h>
 
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -22,16 +22,16 @@ std::string mode_and_signal_name(const testing::TestParamInfo<ModeAndSignal>& in
 /// forwarded before it has arrived (standard signals are dequeued before real-time ones).
 int fence_signal() { return SIGRTMIN + 5; }
 
-/// `sh -c 'probe A >&3 | probe B'`: two processes of COMMAND's group that print what they get.
-Launch pipeline_of_probes(std::initializer_list<std::string> options) {
-  std::string script = kProbe + " tag A signals >&3 | " + kProbe + " tag B signals";
+/// `sh -c 'helper A >&3 | helper B'`: two processes of COMMAND's group that print what they get.
+Launch pipeline_of_helpers(std::initializer_list<std::string> options) {
+  std::string script = kHelper + " tag A signals >&3 | " + kHelper + " tag B signals";
   Launch launch{.args = options};
   launch.args.insert(launch.args.end(), {"sh", "-c", script});
   launch.stdout_copies = {3};
   return launch;
 }
 
-/// The signals the issue names, and a real-time one.
+/// The usual job-control and service signals, and a real-time one.
 const int kNamedSignals[] = {SIGHUP,   SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGALRM,
                              SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE, 37};
 
@@ -49,9 +49,9 @@ class ForwardToGroupTest : public testing::TestWithParam<ModeAndSignal> {};
 
 TEST_P(ForwardToGroupTest, ReachesEveryProcessOfAPipeline) {
   auto [mode, signo] = GetParam();
-  TendRun run(mode, pipeline_of_probes({}));
-  run.wait_for_line("A ready");
-  run.wait_for_line("B ready");
+  TendRun run(mode, pipeline_of_helpers({}));
+  run.wait_for_line("A signals ready");
+  run.wait_for_line("B signals ready");
   run.signal_tend(signo);
   run.wait_for_line(signal_line(signo, "A"));
   run.wait_for_line(signal_line(signo, "B"));
@@ -67,8 +67,8 @@ class ForwardEverySignalTest : public testing::TestWithParam<ModeAndSignal> {};
 // Even SEGV, ABRT or BUS sent with kill(2): forwarded, and tend lives on.
 TEST_P(ForwardEverySignalTest, ForwardsAndSurvives) {
   auto [mode, signo] = GetParam();
-  TendRun run(mode, {.args = probe({"signals"})});
-  run.wait_for_line("ready");
+  TendRun run(mode, {.args = helper({"signals"})});
+  run.wait_for_line("signals ready");
   run.signal_tend(signo);
   run.wait_for_line(signal_line(signo));
   run.signal_tend(fence_signal());
@@ -84,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(CatchableSignals, ForwardEverySignalTest,
 
 class ForwardTest : public testing::TestWithParam<Mode> {};
 
-// The issue's own example: SIGTERM stops both halves, and tend ends the way sh did.
+// A shell pipeline as COMMAND: SIGTERM stops both halves, and tend ends the way sh did.
 TEST_P(ForwardTest, TermStopsAPipelineOfSleeps) {
   TendRun run(GetParam(), {.args = {"sh", "-c", "sleep 100 | sleep 100"}});
   pid_t tend = run.tend_pid();
@@ -97,16 +97,15 @@ TEST_P(ForwardTest, TermStopsAPipelineOfSleeps) {
         return sleeps == 2;
       },
       "both sleeps to start");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit(5s)), command_died_of(GetParam(), SIGTERM));
+  EXPECT_EQ(run.stop(SIGTERM, 5s), command_died_of(GetParam(), SIGTERM));
   EXPECT_TRUE(descendants_of(getpid()).empty()) << "tend left processes behind";
 }
 
 TEST_P(ForwardTest, DefaultSignalsTheWholeProcessGroup) {
   TendRun run(GetParam(),
-              {.args = probe({"child", "tag", "B", "signals", ";;", "tag", "A", "signals"})});
-  run.wait_for_line("B ready");
-  run.wait_for_line("A ready");
+              {.args = helper({"child", "tag", "B", "signals", ";;", "tag", "A", "signals"})});
+  run.wait_for_line("B signals ready");
+  run.wait_for_line("A signals ready");
   run.signal_tend(SIGUSR1);
   run.wait_for_line(signal_line(SIGUSR1, "A"));
   run.wait_for_line(signal_line(SIGUSR1, "B"));
@@ -114,10 +113,10 @@ TEST_P(ForwardTest, DefaultSignalsTheWholeProcessGroup) {
 
 TEST_P(ForwardTest, SingleChildSignalsCommandOnly) {
   TendRun run(GetParam(),
-              {.args = options_then_probe({"--single-child"}, {"child", "tag", "B", "signals", ";;",
-                                                               "tag", "A", "signals"})});
-  run.wait_for_line("B ready");
-  run.wait_for_line("A ready");
+              {.args = options_then_helper({"--single-child"}, {"child", "tag", "B", "signals",
+                                                                ";;", "tag", "A", "signals"})});
+  run.wait_for_line("B signals ready");
+  run.wait_for_line("A signals ready");
   run.signal_tend(SIGUSR1);
   run.wait_for_line(signal_line(SIGUSR1, "A"));
   // Had B been sent SIGUSR1 too, it would be pending now and come out before the fence.
@@ -129,8 +128,8 @@ TEST_P(ForwardTest, SingleChildSignalsCommandOnly) {
 }
 
 TEST_P(ForwardTest, RewritesASignal) {
-  TendRun run(GetParam(), {.args = options_then_probe({"-r", "TERM:QUIT"}, {"signals"})});
-  run.wait_for_line("ready");
+  TendRun run(GetParam(), {.args = options_then_helper({"-r", "TERM:QUIT"}, {"signals"})});
+  run.wait_for_line("signals ready");
   run.signal_tend(SIGTERM);
   run.wait_for_line(signal_line(SIGQUIT));
   run.signal_tend(fence_signal());
@@ -139,8 +138,8 @@ TEST_P(ForwardTest, RewritesASignal) {
 }
 
 TEST_P(ForwardTest, RewriteToZeroDropsTheSignal) {
-  TendRun run(GetParam(), {.args = options_then_probe({"--rewrite", "USR1:0"}, {"signals"})});
-  run.wait_for_line("ready");
+  TendRun run(GetParam(), {.args = options_then_helper({"--rewrite", "USR1:0"}, {"signals"})});
+  run.wait_for_line("signals ready");
   run.signal_tend(SIGUSR1);
   run.signal_tend(fence_signal());
   run.wait_for_line(signal_line(fence_signal()));
@@ -149,9 +148,9 @@ TEST_P(ForwardTest, RewriteToZeroDropsTheSignal) {
 
 TEST_P(ForwardTest, RewriteTakesNamesInAnyCaseAndNumbers) {
   TendRun run(GetParam(),
-              {.args = options_then_probe(
+              {.args = options_then_helper(
                    {"-r", "sigusr1:Usr2", "-r", "12:10", "--rewrite=SIGHUP:28"}, {"signals"})});
-  run.wait_for_line("ready");
+  run.wait_for_line("signals ready");
   run.signal_tend(SIGUSR1);
   run.wait_for_line(signal_line(SIGUSR2));
   run.signal_tend(SIGUSR2);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 4: a stop signal is forwarded, followed by SIGCONT, and SIGKILL follows after
+// Grace period: a stop signal is forwarded, followed by SIGCONT, and SIGKILL follows after
 // the grace period unless it is `inf`.
 #include <signal.h>
 
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -17,14 +17,14 @@ namespace {
 constexpr Duration kSlack = 2s;
 
 /// COMMAND that ignores SIGTERM, so only SIGKILL ends it.
-std::vector<std::string> stubborn_probe(std::initializer_list<std::string> options) {
-  return options_then_probe(options, {"ignore", "TERM", "ready", "sleep"});
+std::vector<std::string> stubborn_helper(std::initializer_list<std::string> options) {
+  return options_then_helper(options, {"ignore", "TERM", "ready", "sleep"});
 }
 
 class GraceTest : public testing::TestWithParam<Mode> {};
 
 TEST_P(GraceTest, KillsCommandIgnoringTermAfterGrace) {
-  TendRun run(GetParam(), {.args = stubborn_probe({"-t", "300ms"})});
+  TendRun run(GetParam(), {.args = stubborn_helper({"-t", "300ms"})});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
@@ -36,8 +36,8 @@ TEST_P(GraceTest, KillsCommandIgnoringTermAfterGrace) {
 }
 
 TEST_P(GraceTest, SecondTermDoesNotExtendGrace) {
-  TendRun run(GetParam(), {.args = options_then_probe({"--grace", "2s"}, {"signals"})});
-  run.wait_for_line("ready");
+  TendRun run(GetParam(), {.args = options_then_helper({"--grace", "2s"}, {"signals"})});
+  run.wait_for_line("signals ready");
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
   run.wait_for_line(signal_line(SIGTERM));
@@ -53,7 +53,7 @@ TEST_P(GraceTest, SecondTermDoesNotExtendGrace) {
 }
 
 TEST_P(GraceTest, GraceZeroKillsAtOnce) {
-  TendRun run(GetParam(), {.args = stubborn_probe({"-t", "0"})});
+  TendRun run(GetParam(), {.args = stubborn_helper({"-t", "0"})});
   run.wait_for_line("ready");
   Clock::time_point sent = Clock::now();
   run.signal_tend(SIGTERM);
@@ -64,7 +64,7 @@ TEST_P(GraceTest, GraceZeroKillsAtOnce) {
 
 // With TEND_GRACE=200ms in the environment, a `-t inf` that did not win would show in time.
 TEST_P(GraceTest, GraceInfNeverEscalates) {
-  TendRun run(GetParam(), {.args = stubborn_probe({"-t", "inf"}), .env = {"TEND_GRACE=200ms"}});
+  TendRun run(GetParam(), {.args = stubborn_helper({"-t", "inf"}), .env = {"TEND_GRACE=200ms"}});
   run.wait_for_line("ready");
   run.signal_tend(SIGTERM);
   // The one wait for the absence of an event: bounded, well past the 200 ms.
@@ -74,8 +74,8 @@ TEST_P(GraceTest, GraceInfNeverEscalates) {
 
 TEST_P(GraceTest, StoppedCommandStillActsOnTerm) {
   TendRun run(GetParam(),
-              {.args = options_then_probe({"-t", "3s"}, {"signals-until", "TERM", "exit", "0"})});
-  run.wait_for_line("ready");
+              {.args = options_then_helper({"-t", "3s"}, {"signals-until", "TERM", "exit", "0"})});
+  run.wait_for_line("signals ready");
   pid_t command = run.command_pid();
   ASSERT_EQ(kill(command, SIGSTOP), 0);
   run.wait_until([&] { return read_stat(command)->state == 'T'; }, "COMMAND to stop");
@@ -98,8 +98,8 @@ class StopSignalTest : public testing::TestWithParam<ModeAndSignal> {};
 // TERM, INT and QUIT each begin a stop: forwarded, followed by SIGCONT, SIGKILL after grace.
 TEST_P(StopSignalTest, ForwardsThenContinuesThenKills) {
   auto [mode, signo] = GetParam();
-  TendRun run(mode, {.args = options_then_probe({"-t", "300ms"}, {"signals"})});
-  run.wait_for_line("ready");
+  TendRun run(mode, {.args = options_then_helper({"-t", "300ms"}, {"signals"})});
+  run.wait_for_line("signals ready");
   Clock::time_point sent = Clock::now();
   run.signal_tend(signo);
   size_t stop = run.wait_for_line_index(signal_line(signo));

@@ -4,18 +4,18 @@
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
 
 class HarnessTest : public testing::TestWithParam<Mode> {};
 
-// The probe started in tend's place sees exactly the signal state and fds the test asked for.
+// The helper started in tend's place sees exactly the signal state and fds the test asked for.
 TEST_P(HarnessTest, StartsProgramWithRequestedSignalStateAndFds) {
   TempDir dir;
   Launch launch;
-  launch.program = kProbe;
+  launch.program = kHelper;
   launch.args = {"report"};
   launch.blocked = {SIGUSR1, SIGRTMIN + 2};
   launch.ignored = {SIGHUP, SIGCHLD};
@@ -32,7 +32,7 @@ TEST_P(HarnessTest, StartsProgramWithRequestedSignalStateAndFds) {
 
 TEST_P(HarnessTest, StartsProgramWithCleanState) {
   Launch launch;
-  launch.program = kProbe;
+  launch.program = kHelper;
   launch.args = {"report"};
   TendRun run(GetParam(), launch);
   Report report = run.wait_for_report();
@@ -49,7 +49,7 @@ TEST_P(HarnessTest, StartsProgramWithCleanState) {
 TEST_P(HarnessTest, KillsEverythingItStarted) {
   {
     Launch launch;
-    launch.program = kProbe;
+    launch.program = kHelper;
     launch.args = {"child", "setsid", "ignore", "TERM", "ready", "sleep", ";;", "ready", "sleep"};
     TendRun run(GetParam(), launch);
     run.wait_for_line("ready");

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 9: with --pdeathsig, the death of tend's parent is a signal tend acts on.
+// Parent death: with --pdeathsig, the death of tend's parent is a signal tend acts on.
 #include <signal.h>
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -15,11 +15,11 @@ class PdeathsigTest : public testing::TestWithParam<Mode> {};
 // tend gets SIGTERM, forwards it, and ends with COMMAND (it came back to the test as orphan).
 TEST_P(PdeathsigTest, StopsCommandWhenParentDies) {
   for (const char* option : {"-p", "--pdeathsig"}) {
-    Launch launch{.args =
-                      options_then_probe({option, "TERM"}, {"signals-until", "TERM", "exit", "0"})};
+    Launch launch{
+        .args = options_then_helper({option, "TERM"}, {"signals-until", "TERM", "exit", "0"})};
     launch.under_parent = true;
     TendRun run(GetParam(), launch);
-    run.wait_for_line("ready");
+    run.wait_for_line("signals ready");
     pid_t tend = run.tend_pid();
     ASSERT_NE(tend, run.root_pid());
     ASSERT_EQ(kill(run.root_pid(), SIGKILL), 0);
@@ -29,10 +29,10 @@ TEST_P(PdeathsigTest, StopsCommandWhenParentDies) {
 }
 
 TEST_P(PdeathsigTest, SignalByNumberIsForwardedLikeAnyOther) {
-  Launch launch{.args = options_then_probe({"-p", "10"}, {"signals"})};
+  Launch launch{.args = options_then_helper({"-p", "10"}, {"signals"})};
   launch.under_parent = true;
   TendRun run(GetParam(), launch);
-  run.wait_for_line("ready");
+  run.wait_for_line("signals ready");
   run.tend_pid();
   ASSERT_EQ(kill(run.root_pid(), SIGKILL), 0);
   run.wait_for_line(signal_line(SIGUSR1));

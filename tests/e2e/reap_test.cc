@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 2: every zombie that comes to tend is reaped, also in bursts and with SIGCHLD
+// Reaping: every zombie that comes to tend is reaped, also in bursts and with SIGCHLD
 // ignored at start.
 #include <signal.h>
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -23,31 +23,31 @@ void wait_until_only_command_is_left(TendRun& run, Duration timeout = kEventTime
 }
 
 TEST_P(ReapTest, ReapsOrphansWhileCommandRuns) {
-  TendRun run(GetParam(), {.args = probe({"orphans", "50", "signals"})});
+  TendRun run(GetParam(), {.args = helper({"orphans", "50", "signals"})});
   run.wait_for_line("orphans done 50");
-  run.wait_for_line("ready");
+  run.wait_for_line("signals ready");
   wait_until_only_command_is_left(run);
   EXPECT_TRUE(is_alive(run.command_pid()));
 }
 
 // tini and catatonit hang forever when started like this.
 TEST_P(ReapTest, ReapsWhenStartedWithChildSignalIgnored) {
-  Launch launch{.args = probe({"orphans", "20", "signals"})};
+  Launch launch{.args = helper({"orphans", "20", "signals"})};
   launch.ignored = {SIGCHLD};
   TendRun run(GetParam(), launch);
   run.wait_for_line("orphans done 20");
-  run.wait_for_line("ready");
+  run.wait_for_line("signals ready");
   wait_until_only_command_is_left(run);
 }
 
 TEST_P(ReapTest, NoticesCommandExitWhenStartedWithChildSignalIgnored) {
-  Launch launch{.args = probe({"exit", "7"})};
+  Launch launch{.args = helper({"exit", "7"})};
   launch.ignored = {SIGCHLD};
   EXPECT_EQ(describe_status(run_to_exit(GetParam(), launch).status), exit_with(7));
 }
 
 TEST_P(ReapTest, ReapsBurstOfTenThousandOrphansWithFlatMemory) {
-  Launch launch{.args = probe({"ready", "read-line", "orphans", "10000", "signals"})};
+  Launch launch{.args = helper({"ready", "read-line", "orphans", "10000", "signals"})};
   launch.stdin_pipe = true;
   TendRun run(GetParam(), launch);
   run.wait_for_line("ready");
@@ -57,7 +57,7 @@ TEST_P(ReapTest, ReapsBurstOfTenThousandOrphansWithFlatMemory) {
   long rss_before = status_number(tend, "RssAnon");
   run.write_stdin("go\n");
   run.wait_for_line("orphans done 10000", 30s);
-  run.wait_for_line("ready");
+  run.wait_for_line("signals ready");
   wait_until_only_command_is_left(run, 30s);
   long rss_after = status_number(tend, "RssAnon");
   EXPECT_LE(rss_after, rss_before + 256)

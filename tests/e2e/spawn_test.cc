@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 1: how COMMAND starts (process group, signal state, fds) and what tend keeps.
+// Spawning: how COMMAND starts (process group, signal state, fds) and what tend keeps.
 #include <signal.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 class SpawnTest : public testing::TestWithParam<Mode> {};
 
 TEST_P(SpawnTest, CommandRunsInItsOwnProcessGroup) {
-  TendRun run(GetParam(), {.args = probe({"report", "sleep"})});
+  TendRun run(GetParam(), {.args = helper({"report", "sleep"})});
   Report report = run.wait_for_report();
   EXPECT_EQ(report["pgrp"], report["pid"]) << "COMMAND as it sees itself";
   pid_t command = run.command_pid();
@@ -23,7 +23,7 @@ TEST_P(SpawnTest, CommandRunsInItsOwnProcessGroup) {
 
 TEST_P(SpawnTest, SingleChildKeepsTendsProcessGroup) {
   for (const char* option : {"-c", "--single-child"}) {
-    TendRun run(GetParam(), {.args = options_then_probe({option}, {"report", "sleep"})});
+    TendRun run(GetParam(), {.args = options_then_helper({option}, {"report", "sleep"})});
     run.wait_for_report();
     EXPECT_EQ(read_stat(run.command_pid())->pgrp, read_stat(run.tend_pid())->pgrp) << option;
   }
@@ -31,7 +31,7 @@ TEST_P(SpawnTest, SingleChildKeepsTendsProcessGroup) {
 
 // Nothing tend blocks or ignores for its own work leaks into COMMAND.
 TEST_P(SpawnTest, CommandStartsWithCleanSignalStateWhenTendDid) {
-  TendRun run(GetParam(), {.args = probe({"report"})});
+  TendRun run(GetParam(), {.args = helper({"report"})});
   Report report = run.wait_for_report();
   EXPECT_EQ(report["sigblk"], mask_of({}));
   EXPECT_EQ(report["sigign"], mask_of({}));
@@ -39,7 +39,7 @@ TEST_P(SpawnTest, CommandStartsWithCleanSignalStateWhenTendDid) {
 }
 
 TEST_P(SpawnTest, CommandInheritsTendsSignalMaskAndIgnoredSignalsExactly) {
-  Launch launch{.args = probe({"report"})};
+  Launch launch{.args = helper({"report"})};
   launch.blocked = {SIGUSR1, SIGWINCH, SIGTERM, SIGRTMIN + 2};
   launch.ignored = {SIGUSR2, SIGPIPE, SIGINT, SIGRTMIN + 4};
   TendRun run(GetParam(), launch);
@@ -51,7 +51,7 @@ TEST_P(SpawnTest, CommandInheritsTendsSignalMaskAndIgnoredSignalsExactly) {
 
 // `nohup tend -- cmd`: cmd still ignores SIGHUP.
 TEST_P(SpawnTest, IgnoredHangupReachesCommandAsIgnored) {
-  Launch launch{.args = probe({"report"})};
+  Launch launch{.args = helper({"report"})};
   launch.ignored = {SIGHUP};
   TendRun run(GetParam(), launch);
   Report report = run.wait_for_report();
@@ -60,7 +60,7 @@ TEST_P(SpawnTest, IgnoredHangupReachesCommandAsIgnored) {
 }
 
 TEST_P(SpawnTest, IgnoredChildSignalReachesCommandAsIgnored) {
-  Launch launch{.args = probe({"report"})};
+  Launch launch{.args = helper({"report"})};
   launch.ignored = {SIGCHLD};
   TendRun run(GetParam(), launch);
   Report report = run.wait_for_report();
@@ -69,13 +69,13 @@ TEST_P(SpawnTest, IgnoredChildSignalReachesCommandAsIgnored) {
 }
 
 TEST_P(SpawnTest, CommandGetsNoDescriptorOfTends) {
-  TendRun run(GetParam(), {.args = probe({"report"})});
+  TendRun run(GetParam(), {.args = helper({"report"})});
   EXPECT_EQ(run.wait_for_report()["fds"], "0,1,2");
 }
 
 TEST_P(SpawnTest, CommandGetsTheDescriptorsTendInherited) {
   TempDir dir;
-  Launch launch{.args = probe({"report"})};
+  Launch launch{.args = helper({"report"})};
   launch.files = {{5, dir.file("five", "5")}, {7, dir.file("seven", "7")}};
   TendRun run(GetParam(), launch);
   EXPECT_EQ(run.wait_for_report()["fds"], "0,1,2,5,7");
@@ -83,7 +83,7 @@ TEST_P(SpawnTest, CommandGetsTheDescriptorsTendInherited) {
 
 TEST_P(SpawnTest, CommandStartsInTendsWorkingDirectory) {
   TempDir dir;
-  TendRun run(GetParam(), {.args = probe({"report"}), .cwd = dir.path()});
+  TendRun run(GetParam(), {.args = helper({"report"}), .cwd = dir.path()});
   EXPECT_EQ(run.wait_for_report()["cwd"], dir.path());
 }
 
@@ -91,7 +91,7 @@ TEST_P(SpawnTest, CommandStartsInTendsWorkingDirectory) {
 TEST_P(SpawnTest, TendMovesToRootAndDropsInheritedDescriptors) {
   TempDir dir;
   std::string inherited = dir.file("inherited", "x");
-  Launch launch{.args = probe({"report", "sleep"}), .cwd = dir.path()};
+  Launch launch{.args = helper({"report", "sleep"}), .cwd = dir.path()};
   launch.files = {{5, inherited}, {9, inherited}};
   TendRun run(GetParam(), launch);
   EXPECT_EQ(run.wait_for_report()["fds"], "0,1,2,5,9");

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Issue 2, point 8 (first half): quiet by default, -v and -vv log recognisable lines to stderr.
+// Verbosity: quiet by default, -v and -vv log recognisable lines to stderr.
 #include <signal.h>
 
 #include <sstream>
 
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
 namespace {
@@ -21,12 +21,11 @@ std::vector<std::string> lines_of(const std::string& text) {
 /// Runs COMMAND through a forwarded signal and some orphans to its end; returns tend's stderr.
 std::string stderr_of_a_normal_run(Mode mode, std::initializer_list<std::string> options,
                                    std::vector<std::string> env = {}) {
-  TendRun run(mode, {.args = options_then_probe(
+  TendRun run(mode, {.args = options_then_helper(
                          options, {"orphans", "3", "signals-until", "USR1", "exit", "0"}),
                      .env = std::move(env)});
-  run.wait_for_line("ready");
-  run.signal_tend(SIGUSR1);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  run.wait_for_line("signals ready");
+  EXPECT_EQ(run.stop(SIGUSR1), exit_with(0)) << run.transcript();
   return run.stderr_text();
 }
 

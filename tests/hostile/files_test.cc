@@ -53,28 +53,11 @@ bool is_symlink(const std::string& path) {
   return lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
 }
 
-/// Sends `signo` to tend until `line` shows up: tend adopts the daemon some time after the
-/// launcher exits, and a signal before that has nobody to go to.
-void signal_until_line(TendRun& run, int signo, const std::string& line) {
-  Clock::time_point deadline = Clock::now() + kEventTimeout;
-  for (;;) {
-    run.signal_tend(signo);
-    try {
-      run.wait_for_line(line, 100ms);
-      return;
-    } catch (const std::runtime_error&) {
-      if (Clock::now() >= deadline) throw;
-    }
-  }
-}
-
 /// The daemon tagged D was adopted: a signal to tend reaches it, SIGTERM ends it with exit 0.
 void expect_daemon_adopted_then_stop(TendRun& run) {
   run.wait_for_line("D signals ready");
   signal_until_line(run, SIGUSR1, signal_line(SIGUSR1, "D"));
-  run.signal_tend(SIGTERM);
-  run.wait_for_line(signal_line(SIGTERM, "D"));
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(stop_through(run, "D"), exit_with(0)) << run.transcript();
   EXPECT_TRUE(stderr_lines_with(run, "tend: ").empty()) << run.transcript();
 }
 
@@ -92,8 +75,7 @@ TEST_P(FilesTest, SymlinkAtTheReadyFileToARootOnlyFileIsNotFollowed) {
   run.wait_for_line("notified");
   wait_for_warning_or_change(run, secret, "root only\n");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(content_of(secret), "root only\n") << "tend wrote through the symlink";
   EXPECT_EQ(permissions_of(secret), 0600u);
   EXPECT_TRUE(is_symlink(ready)) << "tend removed a symlink it did not make";
@@ -114,8 +96,7 @@ TEST_P(FilesTest, SymlinkPlantedByCommandAsNobodyIsNotFollowed) {
   run.wait_for_line("notified");
   wait_for_warning_or_change(run, secret, "root only\n");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(content_of(secret), "root only\n") << "tend emptied a root-only file for nobody";
   EXPECT_EQ(permissions_of(secret), 0600u);
 }
@@ -138,8 +119,7 @@ TEST_P(FilesTest, FileAtTheReadyFileThatTendDidNotMakeIsKept) {
     run.wait_for_line("notified");
     wait_for_warning_or_change(run, ready, kind.content);
     run.wait_for_line("signals ready");
-    run.signal_tend(SIGTERM);
-    EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+    EXPECT_EQ(run.stop(), exit_with(0));
     ASSERT_TRUE(file_exists(ready)) << "tend removed a file it did not make";
     EXPECT_EQ(content_of(ready), kind.content) << "tend truncated a file it did not make";
   }
@@ -311,26 +291,38 @@ TEST_P(FilesTest, PidFileFromBeforeTendStartedIsIgnoredUntilRewritten) {
   expect_daemon_adopted_then_stop(run);
 }
 
+/// tend's arguments for --pidfile `pidfile` and a daemon, tagged D, that runs `setup` 100 ms
+/// after its launcher exited, then writes its pid to `written` and waits for SIGTERM.
+std::vector<std::string> late_daemon(const std::string& pidfile,
+                                     const std::vector<std::string>& setup,
+                                     const std::string& written) {
+  std::vector<std::string> args = {
+      "--pidfile", pidfile, "--pidfile-timeout", "3s", kHelper, "daemonize-nowait",
+      "tag",       "D",     "sleep-ms",          "100"};
+  args.insert(args.end(), setup.begin(), setup.end());
+  args.insert(args.end(), {"write-pid", written, "signals-until", "TERM", "exit", "0"});
+  return args;
+}
+
 // The daemon makes its run directory, then writes its pid file in it.
 TEST_P(FilesTest, PidFileInADirectoryMadeLater) {
   TempDir dir;
   std::string pidfile = dir.path() + "/run/food/daemon.pid";
-  TendRun run(GetParam(), {.args = options_then_helper(
-                               {"--pidfile", pidfile, "--pidfile-timeout", "3s"},
-                               {"daemonize-nowait", "tag", "D", "sleep-ms", "100", "mkdir",
-                                dir.path() + "/run", "mkdir", dir.path() + "/run/food", "write-pid",
-                                pidfile, "signals-until", "TERM", "exit", "0"})});
+  TendRun run(
+      GetParam(),
+      {.args = late_daemon(
+           pidfile, {"mkdir", dir.path() + "/run", "mkdir", dir.path() + "/run/food"}, pidfile)});
   expect_daemon_adopted_then_stop(run);
 }
 
 TEST_P(FilesTest, PidFileBehindASymlinkedDirectoryMadeLater) {
   TempDir dir;
   std::string pidfile = dir.path() + "/link/daemon.pid";
-  TendRun run(GetParam(), {.args = options_then_helper(
-                               {"--pidfile", pidfile, "--pidfile-timeout", "3s"},
-                               {"daemonize-nowait", "tag", "D", "sleep-ms", "100", "mkdir",
-                                dir.path() + "/real", "symlink", "real", dir.path() + "/link",
-                                "write-pid", pidfile, "signals-until", "TERM", "exit", "0"})});
+  TendRun run(
+      GetParam(),
+      {.args = late_daemon(pidfile,
+                           {"mkdir", dir.path() + "/real", "symlink", "real", dir.path() + "/link"},
+                           pidfile)});
   expect_daemon_adopted_then_stop(run);
 }
 
@@ -340,11 +332,7 @@ TEST_P(FilesTest, PidFileThatIsASymlinkIntoAnotherDirectory) {
   ASSERT_EQ(mkdir((dir.path() + "/elsewhere").c_str(), 0755), 0);
   std::string pidfile = dir.path() + "/daemon.pid";
   ASSERT_EQ(symlink("elsewhere/daemon.pid", pidfile.c_str()), 0);
-  TendRun run(GetParam(),
-              {.args = options_then_helper(
-                   {"--pidfile", pidfile, "--pidfile-timeout", "3s"},
-                   {"daemonize-nowait", "tag", "D", "sleep-ms", "100", "write-pid",
-                    dir.path() + "/elsewhere/daemon.pid", "signals-until", "TERM", "exit", "0"})});
+  TendRun run(GetParam(), {.args = late_daemon(pidfile, {}, dir.path() + "/elsewhere/daemon.pid")});
   expect_daemon_adopted_then_stop(run);
 }
 
@@ -352,11 +340,7 @@ TEST_P(FilesTest, PidFileThatIsASymlinkIntoAnotherDirectory) {
 // directory), after tend has left that directory for /.
 TEST_P(FilesTest, RelativePidFileIsInTheDirectoryTendStartedIn) {
   TempDir dir;
-  TendRun run(GetParam(), {.args = options_then_helper(
-                               {"--pidfile", "daemon.pid", "--pidfile-timeout", "3s"},
-                               {"daemonize-nowait", "tag", "D", "sleep-ms", "100", "write-pid",
-                                "daemon.pid", "signals-until", "TERM", "exit", "0"}),
-                           .cwd = dir.path()});
+  TendRun run(GetParam(), {.args = late_daemon("daemon.pid", {}, "daemon.pid"), .cwd = dir.path()});
   expect_daemon_adopted_then_stop(run);
 }
 

@@ -93,8 +93,7 @@ TEST_F(IdentityAsSubreaper, SignalsWhileWaitingForAPidFileSkipTheLaunchersRecycl
   Stranger stranger({.wanted_pid = launcher, .own_group = true});
   run.signal_tend(SIGHUP);
   wait_for_stderr(run, "received SIGHUP");
-  run.signal_tend(SIGTERM);  // Stops the wait; after it any forward has long been sent.
-  run.wait_exit();
+  run.stop();  // Ends the wait; after it any forward has long been sent.
   EXPECT_TRUE(stranger.is_untouched()) << run.transcript();
 }
 
@@ -114,8 +113,7 @@ TEST_F(IdentityAsSubreaper, ANotificationFromTheLaunchersRecycledPidIsIgnored) {
       "tend to read the stranger's notification");
   EXPECT_NE(run.stderr_text().find("ignored a notification from pid " + pid), std::string::npos)
       << run.transcript();
-  run.signal_tend(SIGTERM);
-  run.wait_exit();
+  run.stop();
 }
 
 // A daemon may lead a process group of its own only after writing its pid file (nginx's master

@@ -60,10 +60,10 @@ int zombie_children(pid_t pid) {
 // orphan is reaped, and COMMAND's status is tend's.
 TEST_P(LoadTest, OrphanStormIsReapedWhileSignalsGetThrough) {
   LoadSize size = load_size();
-  TendRun run(GetParam(), {.args = probe({"child", "tag", "S", "orphans-until", "USR2", "2000",
-                                          std::to_string(size.orphans), ";;", "signals-until",
-                                          "USR1", "exit", "7"})});
-  run.wait_for_line("ready");
+  TendRun run(GetParam(), {.args = helper({"child", "tag", "S", "orphans-until", "USR2", "2000",
+                                           std::to_string(size.orphans), ";;", "signals-until",
+                                           "USR1", "exit", "7"})});
+  run.wait_for_line("signals ready");
   run.wait_for_line("S orphans done", size.timeout);
   run.signal_tend(SIGUSR2);
   run.wait_for_line(signal_line(SIGUSR2), size.timeout);
@@ -72,11 +72,10 @@ TEST_P(LoadTest, OrphanStormIsReapedWhileSignalsGetThrough) {
   pid_t tend = run.tend_pid();
   run.wait_until([&] { return zombie_children(tend) == 0; }, "tend to reap every orphan",
                  size.timeout);
-  run.signal_tend(SIGUSR1);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(7)) << run.transcript();
+  EXPECT_EQ(run.stop(SIGUSR1), exit_with(7)) << run.transcript();
 }
 
-/// Counts the signals COMMAND (the probe in `signals`) printed, reading only new lines.
+/// Counts the signals COMMAND (the helper in `signals`) printed, reading only new lines.
 class ReceivedSignals {
  public:
   void take(const std::vector<std::string>& lines) {
@@ -105,8 +104,8 @@ TEST_P(LoadTest, SignalFloodLeavesMemoryFlatAndStopPrompt) {
   constexpr long kRssMarginKb = 64;
   const std::vector<int> mix = {SIGUSR1, SIGRTMIN, SIGUSR2, SIGRTMIN + 1,
                                 SIGHUP,  SIGRTMAX, SIGUSR1, SIGRTMIN + 7};
-  TendRun run(GetParam(), {.args = probe({"signals-until", "TERM", "exit", "3"})});
-  run.wait_for_line("ready");
+  TendRun run(GetParam(), {.args = helper({"signals-until", "TERM", "exit", "3"})});
+  run.wait_for_line("signals ready");
   pid_t tend = run.tend_pid();
   ReceivedSignals received;
   long real_time_sent = 0;
@@ -132,8 +131,7 @@ TEST_P(LoadTest, SignalFloodLeavesMemoryFlatAndStopPrompt) {
   EXPECT_LE(rss_after - rss_warm, kRssMarginKb)
       << "VmRSS grew from " << rss_warm << " kB to " << rss_after << " kB";
   Clock::time_point stop = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(3)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(3)) << run.transcript();
   EXPECT_LT(milliseconds(run.exit_time() - stop), 2000);
 }
 
@@ -161,9 +159,9 @@ TEST_P(LoadTest, ThousandsOfRestartsLeaveFdsAndMemoryFlat) {
   SKIP_FOR_SANITIZED_TEND("ASan keeps freed memory in quarantine, so RSS grows by design");
   LoadSize size = load_size();
   constexpr long kRssMarginKb = 64;
-  TendRun run(GetParam(), {.args = options_then_probe({"--restart", "always", "--restart-delay",
-                                                       "1ms", "--restart-delay-max", "1ms"},
-                                                      {"print", "run", "exit", "0"}),
+  TendRun run(GetParam(), {.args = options_then_helper({"--restart", "always", "--restart-delay",
+                                                        "1ms", "--restart-delay-max", "1ms"},
+                                                       {"exit", "0"}),
                            .ignored = {SIGTERM}});
   pid_t tend = run.tend_pid();
   auto wait_for_runs = [&](size_t count) {
@@ -178,8 +176,7 @@ TEST_P(LoadTest, ThousandsOfRestartsLeaveFdsAndMemoryFlat) {
   EXPECT_LE(late.rss_kb - early.rss_kb, kRssMarginKb)
       << "VmRSS grew from " << early.rss_kb << " kB to " << late.rss_kb << " kB";
   Clock::time_point stop = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.stderr_text();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.stderr_text();
   EXPECT_LT(milliseconds(run.exit_time() - stop), 2000);
 }
 
@@ -192,10 +189,12 @@ TEST_P(LoadTest, TooFewDescriptorsFailClearlyAndEnoughWork) {
   std::optional<rlim_t> enough;
   for (rlim_t limit = lowest; limit <= 16 && !enough; ++limit) {
     TendRun run(GetParam(),
-                {.args = probe({"signals-until", "USR1", "exit", "4"}), .nofile_limit = limit});
+                {.args = helper({"signals-until", "USR1", "exit", "4"}), .nofile_limit = limit});
     std::optional<int> status;
     run.wait_until(
-        [&] { return has_line(run.lines(), "ready") || (status = run.wait_exit_within(0ms)); },
+        [&] {
+          return has_line(run.lines(), "signals ready") || (status = run.wait_exit_within(0ms));
+        },
         "tend to fail or COMMAND to start with RLIMIT_NOFILE " + std::to_string(limit));
     if (!status) {
       enough = limit;
@@ -217,7 +216,7 @@ TEST_P(LoadTest, TooFewDescriptorsFailClearlyAndEnoughWork) {
 /// The smallest RLIMIT_NOFILE with which tend runs COMMAND to its end.
 rlim_t smallest_nofile_limit(Mode mode) {
   for (rlim_t limit = 3; limit <= 16; ++limit) {
-    Outcome outcome = run_to_exit(mode, {.args = probe({"exit", "0"}), .nofile_limit = limit});
+    Outcome outcome = run_to_exit(mode, {.args = helper({"exit", "0"}), .nofile_limit = limit});
     if (describe_status(outcome.status) == exit_with(0)) return limit;
   }
   throw std::runtime_error("tend did not run COMMAND even with 16 descriptors");

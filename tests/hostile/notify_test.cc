@@ -90,8 +90,7 @@ TEST_P(ShortLivedClientTest, ReadyIsNeverLostInFiftyRuns) {
                                               "reap", "signals-until", "TERM", "exit", "0"})});
     run.wait_until([&] { return file_exists(ready); }, "the ready file");
     run.wait_for_line("signals ready");
-    run.signal_tend(SIGTERM);
-    ASSERT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+    ASSERT_EQ(run.stop(), exit_with(0)) << run.transcript();
   }
 }
 
@@ -105,8 +104,7 @@ TEST_P(ShortLivedClientTest, MainpidAndStatusAreTaken) {
   run.wait_for_line("signals ready");
   wait_for_stderr(run, "COMMAND status: serving");
   wait_for_stderr(run, "is pid " + std::to_string(main) + " (MAINPID)");
-  run.signal_tend(SIGTERM);
-  run.wait_exit();
+  run.stop();
 }
 
 // A stranger outside tend's subtree that is alive when tend reads its datagram stays out.
@@ -120,8 +118,7 @@ TEST_P(ShortLivedClientTest, ALiveStrangerIsStillIgnored) {
   Stranger stranger({.notify_address = address});
   wait_for_stderr(run, "ignored a notification");
   EXPECT_FALSE(file_exists(ready));
-  run.signal_tend(SIGTERM);
-  run.wait_exit();
+  run.stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, NotifyFloodTest, testing::ValuesIn(kAllModes), ModeName());

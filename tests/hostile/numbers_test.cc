@@ -39,8 +39,7 @@ TEST_P(NumbersTest, StopDelayInfForwardsOnlyASecondStopSignal) {
   // Absence of the forward, for a bounded time: the broken sum fired within milliseconds.
   EXPECT_EQ(run.wait_exit_within(1s), std::nullopt) << run.transcript();
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGTERM))) << run.transcript();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 // Guard: deadline_after. With --pidfile-timeout inf the wait for the pid file ended at once.
@@ -58,8 +57,7 @@ TEST(PidFileNumbersTest, PidFileTimeoutInfWaits) {
   run.wait_until([&] { return !read_stat(launcher); }, "tend to reap the launcher");
   run.write_stdin("go\n");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_TRUE(has_line(run.lines(), signal_line(SIGTERM))) << run.transcript();
 }
 

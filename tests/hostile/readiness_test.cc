@@ -25,8 +25,7 @@ TEST_P(EarlyReadinessTest, ReadyBeforeThePidFileIsKept) {
   run.wait_for_line("D signals ready");
   run.wait_until([&] { return file_exists(ready); }, "the ready file (READY=1 was lost)");
   EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, EarlyReadinessTest, testing::ValuesIn(kAllModes), ModeName());

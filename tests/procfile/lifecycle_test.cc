@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile: the first service to end for good takes the others down with its status;
+// --procfile lifecycle: the first service to end for good takes the others down with its status;
 // --restart brings a crashing one back with back-off while the rest serve on; one stop signal
 // stops all services within one grace period, and SIGKILL ends what ignores it.
 #include <signal.h>
@@ -90,8 +90,7 @@ TEST_P(LifecycleTest, OneSigtermStopsTwentyServicesWithinTheGracePeriod) {
       [&] { return lines_starting(run.lines(), "s").size() >= 40; },  // "up" and "signals ready"
       "all 20 services waiting for SIGTERM");
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
   EXPECT_LT(milliseconds(run.exit_time() - sent), 5000) << run.transcript();
   for (int i = 0; i < 20; ++i) {
     std::string prefix = fmt_name(i) + " | signal 15 TERM";
@@ -156,8 +155,7 @@ TEST_P(LifecycleTest, EachServiceHasItsOwnProcessGroupAndIsTheProgramItself) {
     EXPECT_EQ(read_link("/proc/" + std::to_string(child) + "/exe"), kHelper);  // No shell.
   }
   EXPECT_NE(a, b);
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, LifecycleTest, testing::ValuesIn(kAllModes), ModeName());

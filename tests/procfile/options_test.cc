@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile with the options of one COMMAND, each applying to every service on its
+// --procfile with the options of one COMMAND, each applying to every service on its
 // own: --watchdog counted per service (the one that stops pinging fails and takes all down, the
 // one that pings runs on), --stop-delay holding the stop back from all, --user and
 // --no-new-privs for each, and --restart always bringing back one that exits 0.
@@ -47,8 +47,7 @@ TEST_P(OptionsTest, EachServiceGetsItsOwnWatchdogVariables) {
     EXPECT_EQ(run.wait_for_line(prefix + "env WATCHDOG_PID"), prefix + "env WATCHDOG_PID=" + pid);
     run.wait_for_line(prefix + "signals ready");
   }
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
 }
 
 // "quiet" pings eight times and falls silent; "steady" pings on. Each service's watchdog runs
@@ -134,8 +133,7 @@ TEST_P(OptionsTest, EveryServiceRunsAsTheUserAndCanNotify) {
     run.wait_for_line(prefix + "signals ready");
   }
   wait_for_stderr(run, "all 2 services are ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
 }
 
 TEST_P(OptionsTest, NoNewPrivsIsSetForEveryService) {
@@ -149,8 +147,7 @@ TEST_P(OptionsTest, NoNewPrivsIsSetForEveryService) {
   EXPECT_EQ(numbers_after(run, "a | ", "uid"), four(0));
   run.wait_for_line("a | signals ready");
   run.wait_for_line("b | signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
 }
 
 // "blink" exits 0 at once and, under --restart always, comes back each time (it ignores SIGTERM
@@ -165,8 +162,7 @@ TEST_P(OptionsTest, RestartAlwaysBringsBackAServiceThatExitsZeroWhileOthersRun) 
       {.args = procfile_args({"-v", "--restart", "always", "--restart-delay", "50ms"}, procfile)});
   run.wait_for_line("web   | signals ready");
   for (int i = 0; i < 4; ++i) run.wait_for_line("blink | start ");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
   EXPECT_GE(stderr_lines_with(run, "restarting blink in ").size(), 3u) << run.transcript();
   EXPECT_TRUE(stderr_lines_with(run, "and is not restarted").empty()) << run.transcript();
   EXPECT_EQ(lines_starting(run.lines(), "web   | serving").size(), 1u) << run.transcript();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile output: lines prefixed with padded names on the stream they were written
+// --procfile output: lines prefixed with padded names on the stream they were written
 // to, never interleaved mid-line, a partial last line flushed when its service ends, --no-prefix;
 // and a stalled reader of tend's stdout neither blocks tend nor delays a stop (lines are dropped
 // whole, counted, and the count said once the reader is back).
@@ -164,8 +164,7 @@ TEST_P(RelayTest, StalledReaderLosesWholeLinesAndIsToldHowMany) {
         return marker != std::string::npos && text.size() > marker + 200;
       },
       "a '[tend: N lines dropped]' line once the reader is back");
-  run.signal_tend(SIGTERM);
-  run.wait_exit();
+  run.stop();
   // Every line is whole, and the numbers jump by exactly the count of the marker.
   long previous = 0;
   bool checked_gap = false;

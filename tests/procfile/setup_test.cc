@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile setup: a malformed Procfile, a duplicate name, a COMMAND as well, or an
+// --procfile setup: a malformed Procfile, a duplicate name, a COMMAND as well, or an
 // option for one COMMAND is exit 125 naming file and line before anything starts; command lines
 // are split with quotes and $NAME from tend's environment; readiness is every service's.
 #include <signal.h>
@@ -134,8 +134,7 @@ TEST_P(SetupTest, ReadyOnceEveryServiceIsReady) {
   EXPECT_TRUE(upward.wait_for(run, "READY=1", 10s)) << upward.describe() << run.transcript();
   EXPECT_TRUE(file_exists(ready_file));
   run.wait_for_line("slow | signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0)) << run.transcript();
+  EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
   EXPECT_FALSE(file_exists(ready_file));
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 12, --procfile at a terminal: `tend --procfile F` typed at an interactive bash keeps the
+// --procfile at a terminal: `tend --procfile F` typed at an interactive bash keeps the
 // terminal's foreground (no service is in the foreground group), so Ctrl-C reaches tend alone and
 // each service gets SIGINT once, from tend; tend ends after them and bash gets the terminal back.
 //
@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../tty/pty_session.h"
 #include "procfile_util.h"
+#include "pty_session.h"
 
 namespace tend::tty {
 namespace {
@@ -33,6 +33,18 @@ class TerminalTest : public testing::TestWithParam<Mode> {
     if (GetParam() == Mode::kSubreaper) return wait_for_child(bash_, bash_.leader(), kTend);
     pid_t unshare = wait_for_child(bash_, bash_.leader(), "/usr/bin/unshare");
     return wait_for_child(bash_, unshare, kTend);
+  }
+
+  /// Types tend at bash with a Procfile (in `dir`) of two services, a and b, both the helper
+  /// with `words`, and waits until both wait for signals; returns tend's pid.
+  pid_t start_services_a_and_b(const e2e::TempDir& dir, std::initializer_list<std::string> words) {
+    std::string line = e2e::helper_line(words);
+    std::string procfile = e2e::write_procfile(dir, {{"a", line}, {"b", line}});
+    size_t before = bash_.mark();
+    bash_.send_line(tend_line(procfile));
+    bash_.wait_for("a | signals ready", before);
+    bash_.wait_for("b | signals ready", before);
+    return find_tend();
   }
 
   /// The line of the screen, after `from`, that starts with `prefix`.
@@ -62,13 +74,7 @@ class TerminalTest : public testing::TestWithParam<Mode> {
 // reached the services before that, so one "signal 2" line each means one SIGINT each.
 TEST_P(TerminalTest, CtrlCReachesEachServiceOnceFromTendWhichKeepsTheForeground) {
   e2e::TempDir dir;
-  std::string line = e2e::helper_line({"start", "signals-until", "TERM", "exit", "0"});
-  std::string procfile = e2e::write_procfile(dir, {{"a", line}, {"b", line}});
-  size_t before = bash_.mark();
-  bash_.send_line(tend_line(procfile));
-  bash_.wait_for("a | signals ready", before);
-  bash_.wait_for("b | signals ready", before);
-  pid_t tend = find_tend();
+  pid_t tend = start_services_a_and_b(dir, {"start", "signals-until", "TERM", "exit", "0"});
   std::optional<ProcStat> tend_stat = read_stat(tend);
   ASSERT_TRUE(tend_stat);
   EXPECT_EQ(bash_.foreground_group(), tend_stat->pgrp) << "tend's group lost the foreground";
@@ -104,19 +110,13 @@ TEST_P(TerminalTest, CtrlCReachesEachServiceOnceFromTendWhichKeepsTheForeground)
 // Services that end on SIGINT: one Ctrl-C, and tend ends after them with their status.
 TEST_P(TerminalTest, CtrlCStopsAllServicesAndTendEndsAfterThem) {
   e2e::TempDir dir;
-  std::string line = e2e::helper_line({"signals-until", "INT", "exit", "0"});
-  std::string procfile = e2e::write_procfile(dir, {{"a", line}, {"b", line}});
-  size_t before = bash_.mark();
-  bash_.send_line(tend_line(procfile));
-  bash_.wait_for("a | signals ready", before);
-  bash_.wait_for("b | signals ready", before);
-  pid_t tend = find_tend();
+  pid_t tend = start_services_a_and_b(dir, {"signals-until", "INT", "exit", "0"});
   size_t typed = bash_.mark();
   bash_.send("\x03");
   bash_.wait_for("a | signal 2 INT", typed);
   bash_.wait_for("b | signal 2 INT", typed);
   bash_.expect_prompt();
-  EXPECT_TRUE(has_ended(tend));
+  EXPECT_FALSE(is_alive(tend));
   EXPECT_FALSE(bash_.seen("grace period over", typed)) << bash_.screen();
   bash_.send_line("echo status=$?");
   bash_.expect("status=0\n");

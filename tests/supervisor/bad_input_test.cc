@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4: every new option is in --help, and bad input for each is exit 125 with a message that
+// Supervisor options: each is in --help, and bad input for each is exit 125 with a message that
 // points at --help, before COMMAND starts — on the command line and in TEND_* variables alike.
 #include <gtest/gtest.h>
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, sd_notify: COMMAND gets a NOTIFY_SOCKET that tend owns; tend accepts messages from its
+// sd_notify: COMMAND gets a NOTIFY_SOCKET that tend owns; tend accepts messages from its
 // subtree only, closes passed fds at once, follows MAINPID and EXTEND_TIMEOUT_USEC, and passes
 // READY=1, STATUS= and STOPPING=1 up to its own NOTIFY_SOCKET.
 #include <signal.h>
 #include <unistd.h>
+
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -35,65 +40,60 @@ TEST_P(NotifyTest, CommandGetsASocketThatIsRemovedWhenTendExits) {
   EXPECT_FALSE(notify_socket_exists(address)) << address << " is still there after tend exited";
 }
 
-TEST_P(NotifyTest, ReadyFromTheCommandMarksItReady) {
+/// A message that makes COMMAND ready: what the helper does before it waits in
+/// `signals-until TERM`, and the line it prints once the message is sent.
+struct ReadyMessage {
+  const char* name;
+  std::vector<std::string> words;
+  const char* sent_line = "notified";
+  std::optional<rlim_t> sigpending_limit = std::nullopt;
+};
+
+const ReadyMessage kReadyMessages[] = {
+    {"FromTheCommand", {"notify", "READY=1", "stamp", "notified"}},
+    // Several assignments in one datagram, as sd_notify sends them.
+    {"AmongOtherAssignmentsInOneMessage",
+     {"notify", "STATUS=starting up\nREADY=1\nMAINPID={pid}\n", "stamp", "notified"}},
+    // Readiness of the notify socket reaches tend as a queued real-time signal. With a signal
+    // queue of one entry the kernel soon falls back to a plain SIGIO; either way, and while the
+    // socket stays readable from one wake-up to the next, tend reads every message: READY=1
+    // comes last.
+    {"AfterAFloodOfMessages",
+     {"notify-burst", "3000", "STATUS=busy", "notify", "READY=1", "stamp", "notified"},
+     "notified",
+     1},
+    {"WithExplicitCredentials", {"notify-creds", "READY=1", "stamp", "notified"}},
+    // Not only COMMAND: any process of tend's subtree may speak for it.
+    {"FromADescendant",
+     {"child", "tag", "G", "notify", "READY=1", "ready", "sleep", ";;"},
+     "G ready"},
+};
+
+using ModeAndMessage = std::tuple<Mode, ReadyMessage>;
+
+class ReadyMessageTest : public testing::TestWithParam<ModeAndMessage> {};
+
+TEST_P(ReadyMessageTest, MarksCommandReady) {
+  auto [mode, message] = GetParam();
   TempDir dir;
   std::string ready_file = dir.path() + "/ready";
-  TendRun run(GetParam(), {.args = options_then_helper({"--ready-file", ready_file},
-                                                       {"notify", "READY=1", "stamp", "notified",
-                                                        "signals-until", "TERM", "exit", "0"})});
-  run.wait_for_line("notified");
+  Launch launch{.args = {"--ready-file", ready_file, kHelper},
+                .sigpending_limit = message.sigpending_limit};
+  launch.args.insert(launch.args.end(), message.words.begin(), message.words.end());
+  launch.args.insert(launch.args.end(), {"signals-until", "TERM", "exit", "0"});
+  TendRun run(mode, launch);
+  run.wait_for_line(message.sent_line);
   expect_ready_then_clean_stop(run, ready_file);
 }
 
-// Several assignments in one datagram, as sd_notify sends them.
-TEST_P(NotifyTest, ReadyAmongOtherAssignmentsInOneMessage) {
-  TempDir dir;
-  std::string ready_file = dir.path() + "/ready";
-  TendRun run(GetParam(), {.args = options_then_helper(
-                               {"--ready-file", ready_file},
-                               {"notify", "STATUS=starting up\nREADY=1\nMAINPID={pid}\n", "stamp",
-                                "notified", "signals-until", "TERM", "exit", "0"})});
-  run.wait_for_line("notified");
-  expect_ready_then_clean_stop(run, ready_file);
+std::string ready_message_name(const testing::TestParamInfo<ModeAndMessage>& param_info) {
+  return std::string(std::get<1>(param_info.param).name) + mode_name(std::get<0>(param_info.param));
 }
 
-// Readiness of the notify socket reaches tend as a queued real-time signal. With a signal queue
-// of one entry the kernel soon falls back to a plain SIGIO; either way, and while the socket stays
-// readable from one wake-up to the next, tend reads every message: READY=1 comes last.
-TEST_P(NotifyTest, AFloodOfMessagesIsReadToTheLastOne) {
-  TempDir dir;
-  std::string ready_file = dir.path() + "/ready";
-  TendRun run(GetParam(), {.args = options_then_helper(
-                               {"--ready-file", ready_file},
-                               {"notify-burst", "3000", "STATUS=busy", "notify", "READY=1", "stamp",
-                                "notified", "signals-until", "TERM", "exit", "0"}),
-                           .sigpending_limit = 1});
-  run.wait_for_line("notified");
-  expect_ready_then_clean_stop(run, ready_file);
-}
-
-TEST_P(NotifyTest, AcceptsExplicitCredentials) {
-  TempDir dir;
-  std::string ready_file = dir.path() + "/ready";
-  TendRun run(GetParam(),
-              {.args = options_then_helper({"--ready-file", ready_file},
-                                           {"notify-creds", "READY=1", "stamp", "notified",
-                                            "signals-until", "TERM", "exit", "0"})});
-  run.wait_for_line("notified");
-  expect_ready_then_clean_stop(run, ready_file);
-}
-
-// Not only COMMAND: any process of tend's subtree may speak for it.
-TEST_P(NotifyTest, AcceptsAMessageFromADescendant) {
-  TempDir dir;
-  std::string ready_file = dir.path() + "/ready";
-  TendRun run(GetParam(),
-              {.args = options_then_helper({"--ready-file", ready_file},
-                                           {"child", "tag", "G", "notify", "READY=1", "ready",
-                                            "sleep", ";;", "signals-until", "TERM", "exit", "0"})});
-  run.wait_for_line("G ready");
-  expect_ready_then_clean_stop(run, ready_file);
-}
+INSTANTIATE_TEST_SUITE_P(Cases, ReadyMessageTest,
+                         testing::Combine(testing::ValuesIn(kAllModes),
+                                          testing::ValuesIn(kReadyMessages)),
+                         ready_message_name);
 
 // The test process is outside tend's subtree: its READY=1 counts for nothing. COMMAND's own,
 // to the same address, then shows the address was right.
@@ -150,14 +150,12 @@ TEST_P(NotifyTest, MainPidMakesAnotherProcessTheMainProcess) {
   run.wait_for_line("M signals ready");
   run.wait_for_line("exit 0");
   EXPECT_FALSE(run.wait_exit_within(kQuietPeriod)) << "tend ended with the old main process";
-  run.signal_tend(SIGTERM);
-  run.wait_for_line(signal_line(SIGTERM, "M"));
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(5));
+  EXPECT_EQ(stop_through(run, "M"), exit_with(5));
 }
 
 // MAINPID naming a process that is not tend's is ignored: COMMAND stays the main process.
 TEST_P(NotifyTest, MainPidOutsideTheSubtreeIsIgnored) {
-  Bystander bystander;
+  Stranger bystander({});
   TendRun run(
       GetParam(),
       {.args = helper({"notify-fd", "MAINPID=" + std::to_string(bystander.pid()), "exit", "3"})});
@@ -178,8 +176,7 @@ TEST_P(NotifyTest, ExtendTimeoutUsecExtendsTheReadyTimeout) {
   EXPECT_FALSE(run.wait_exit_within(kQuietPeriod)) << run.transcript();
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGTERM))) << "stopped despite the extension";
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 // Readiness is passed on, never invented: a COMMAND that never says READY=1 is never reported
@@ -194,19 +191,23 @@ TEST_P(NotifyTest, NoUpwardReadyWhileCommandSaysNothing) {
   run.wait_for_line("signals ready");
   EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
       << "READY=1 went up for a COMMAND that never said it; " << upward.describe();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
-TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
+/// COMMAND gets ready (by `get_ready`) only once the test writes a line to it: READY=1 goes up
+/// then and not before. `options` are tend's, with "{dir}" standing for a fresh directory.
+void expect_upward_ready_only_once_ready(Mode mode, std::vector<std::string> options,
+                                         const std::vector<std::string>& get_ready) {
   TempDir dir;
   UpwardSocket upward(dir.path() + "/upward.sock");
-  TendRun run(GetParam(), {.args = options_then_helper(
-                               {"--ready-file", dir.path() + "/ready"},
-                               {"stamp", "started", "read-line", "notify", "READY=1", "stamp",
-                                "notified", "signals-until", "TERM", "exit", "0"}),
-                           .env = {upward.env()},
-                           .stdin_pipe = true});
+  for (std::string& option : options) {
+    if (option.starts_with("{dir}")) option.replace(0, 5, dir.path());
+  }
+  std::vector<std::string> args = options;
+  args.insert(args.end(), {kHelper, "stamp", "started", "read-line"});
+  args.insert(args.end(), get_ready.begin(), get_ready.end());
+  args.insert(args.end(), {"stamp", "notified", "signals-until", "TERM", "exit", "0"});
+  TendRun run(mode, {.args = args, .env = {upward.env()}, .stdin_pipe = true});
   run.wait_for_line("started");
   EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
       << "READY=1 went up before COMMAND was ready; " << upward.describe();
@@ -214,8 +215,12 @@ TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
   run.wait_for_line("notified");
   EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
+}
+
+TEST_P(NotifyTest, UpwardReadyOnlyOnceCommandIsReady) {
+  expect_upward_ready_only_once_ready(GetParam(), {"--ready-file", "{dir}/ready"},
+                                      {"notify", "READY=1"});
 }
 
 // With or without --ready-timeout, --ready-fd or --watchdog, READY=1 goes up only once COMMAND
@@ -233,25 +238,7 @@ TEST_P(NotifyTest, UpwardReadyWaitsForCommandWithAnyReadinessOption) {
   };
   for (const Case& each : cases) {
     SCOPED_TRACE(each.options[0]);
-    TempDir dir;
-    UpwardSocket upward(dir.path() + "/upward.sock");
-    std::vector<std::string> args = each.options;
-    for (const char* word : {kHelper.c_str(), "stamp", "started", "read-line"})
-      args.push_back(word);
-    args.insert(args.end(), each.get_ready.begin(), each.get_ready.end());
-    for (const char* word : {"stamp", "notified", "signals-until", "TERM", "exit", "0"}) {
-      args.push_back(word);
-    }
-    TendRun run(GetParam(), {.args = args, .env = {upward.env()}, .stdin_pipe = true});
-    run.wait_for_line("started");
-    EXPECT_FALSE(upward.wait_for(run, "READY=1", kQuietPeriod))
-        << "READY=1 went up before COMMAND was ready; " << upward.describe();
-    run.write_stdin("\n");
-    run.wait_for_line("notified");
-    EXPECT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
-    run.wait_for_line("signals ready");
-    run.signal_tend(SIGTERM);
-    EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+    expect_upward_ready_only_once_ready(GetParam(), each.options, each.get_ready);
   }
 }
 
@@ -264,8 +251,7 @@ TEST_P(NotifyTest, UpwardStatusIsPassedUp) {
   run.wait_for_line("notified");
   EXPECT_TRUE(upward.wait_for(run, "STATUS=serving 3 clients", kEventTimeout)) << upward.describe();
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(NotifyTest, UpwardStoppingWhenStopping) {
@@ -277,8 +263,7 @@ TEST_P(NotifyTest, UpwardStoppingWhenStopping) {
   run.wait_for_line("signals ready");
   ASSERT_TRUE(upward.wait_for(run, "READY=1", kEventTimeout)) << upward.describe();
   EXPECT_FALSE(upward.has("STOPPING=1")) << upward.describe();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_TRUE(upward.wait_for(run, "STOPPING=1", 2s)) << upward.describe();
 }
 

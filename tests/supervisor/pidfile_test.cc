@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, forking daemons: with --pidfile, the pid the daemon writes becomes the main process —
+// Forking daemons: with --pidfile, the pid the daemon writes becomes the main process —
 // signals go to it (and its group), its exit is tend's — and every bad pid file is an error (125)
 // that never makes tend signal a process it does not own.
 #include <signal.h>
@@ -16,21 +16,6 @@ constexpr int kTendFailed = 125;
 
 class PidfileTest : public testing::TestWithParam<Mode> {};
 
-/// Sends `signo` to tend until `line` shows up: tend adopts the daemon some time after the
-/// launcher exits, and a signal before that has nobody to go to.
-void signal_until_line(TendRun& run, int signo, const std::string& line) {
-  Clock::time_point deadline = Clock::now() + kEventTimeout;
-  for (;;) {
-    run.signal_tend(signo);
-    try {
-      run.wait_for_line(line, 100ms);
-      return;
-    } catch (const std::runtime_error&) {
-      if (Clock::now() >= deadline) throw;
-    }
-  }
-}
-
 TEST_P(PidfileTest, ForwardsSignalsToTheDaemonAndExitsWithItsStatus) {
   TempDir dir;
   std::string pidfile = dir.path() + "/daemon.pid";
@@ -42,9 +27,7 @@ TEST_P(PidfileTest, ForwardsSignalsToTheDaemonAndExitsWithItsStatus) {
   run.wait_for_line("D signals ready");
   signal_until_line(run, SIGUSR1, signal_line(SIGUSR1, "D"));
   EXPECT_FALSE(run.wait_exit_within(Duration::zero())) << "tend ended with the launcher";
-  run.signal_tend(SIGTERM);
-  run.wait_for_line(signal_line(SIGTERM, "D"));
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(7));
+  EXPECT_EQ(stop_through(run, "D"), exit_with(7));
 }
 
 TEST_P(PidfileTest, DaemonsExitStatusIsTendsExitStatus) {
@@ -113,9 +96,7 @@ TEST_P(PidfileTest, SignalsOnlyTheDaemonWhenItLeadsNoGroup) {
   run.wait_until([&] { return Clock::now() >= quiet_until; }, "the quiet period");
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGUSR1, "K")))
       << "the signal went to a group the daemon does not lead";
-  run.signal_tend(SIGTERM);
-  run.wait_for_line(signal_line(SIGTERM, "D"));
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(stop_through(run, "D"), exit_with(0));
 }
 
 // A daemon that ignores SIGTERM is killed once the grace period is over, like COMMAND would be.
@@ -129,8 +110,7 @@ TEST_P(PidfileTest, StopEscalatesToKillOnTheDaemon) {
   run.wait_for_line("D signals ready");
   signal_until_line(run, SIGUSR1, signal_line(SIGUSR1, "D"));
   Clock::time_point sent = Clock::now();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(), command_died_of(GetParam(), SIGKILL));
   EXPECT_GE(milliseconds(run.exit_time() - sent), 200);
 }
 
@@ -186,7 +166,7 @@ TEST_P(PidfileTest, PidfileThatHoldsNoPidIsAnError) {
 
 // The pid of a process outside tend's subtree: an error, and that process is left alone.
 TEST_P(PidfileTest, PidThatIsNotADescendantIsAnError) {
-  Bystander bystander;
+  Stranger bystander({});
   TempDir dir;
   std::string pidfile = dir.path() + "/daemon.pid";
   TendRun run(GetParam(),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, readiness: --ready-file exists exactly while COMMAND is ready; --ready-timeout stops a
+// Readiness: --ready-file exists exactly while COMMAND is ready; --ready-timeout stops a
 // COMMAND that is not ready in time and counts it as failed; --ready-fd N is s6's convention.
 #include <signal.h>
 
@@ -29,8 +29,7 @@ TEST_P(ReadyTest, ReadyFileAppearsOnlyOnceCommandIsReady) {
   run.wait_for_line("notified");
   run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_FALSE(file_exists(ready_file)) << "ready file left behind";
 }
 
@@ -66,8 +65,7 @@ TEST_P(ReadyTest, ReadyFileIsRemovedBetweenRuns) {
   run.wait_for_line("start ");
   EXPECT_FALSE(file_exists(ready_file)) << "ready file of run 1 still there in run 2";
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(ReadyTest, ReadyTimeoutStopsACommandThatIsNeverReady) {
@@ -103,8 +101,7 @@ TEST_P(ReadyTest, ReadyInTimeKeepsRunning) {
   EXPECT_FALSE(run.wait_exit_within(1s + kQuietPeriod)) << run.transcript();
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGTERM))) << "stopped although it was ready";
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 // Run 1 is never ready and is stopped; run 2 is ready in time and stays.
@@ -123,8 +120,7 @@ TEST_P(ReadyTest, ReadyTimeoutCountsAsFailureForRestart) {
   EXPECT_EQ(lines_starting(run.lines(), "signal ").size(), 1u) << "run 2 was stopped too";
   run.wait_for_line("signals ready");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(lines_starting(run.lines(), "start ").size(), 2u) << run.transcript();
 }
 
@@ -153,8 +149,7 @@ TEST_P(ReadyTest, ReadyFdSatisfiesTheReadyTimeout) {
   EXPECT_FALSE(run.wait_exit_within(1s + kQuietPeriod)) << run.transcript();
   EXPECT_FALSE(has_line(run.lines(), signal_line(SIGTERM))) << "stopped although it was ready";
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(ReadyTest, ReadyOptionsFromEnvironment) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, restart: --restart no|on-failure[:MAX]|always with back-off that doubles from
+// Restart: --restart no|on-failure[:MAX]|always with back-off that doubles from
 // --restart-delay up to --restart-delay-max, reset by a run of --restart-reset; stop signals end
 // a back-off at once and are never followed by a restart; leftovers go before the next run.
 #include <signal.h>
@@ -66,8 +66,7 @@ TEST_P(RestartTest, AlwaysRestartsAfterSuccess) {
                                 "exit", "0", ";;", "exit", "0"})});
   run.wait_for_line("count 3");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(lines_starting(run.lines(), "start ").size(), 3u) << run.transcript();
 }
 
@@ -126,8 +125,7 @@ TEST_P(RestartTest, LongRunResetsTheDelay) {
                     "if-count", "5", "signals-until", "TERM", "exit", "0", ";;", "exit", "3"})});
   run.wait_for_line("count 5");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   std::vector<long long> gaps = restart_gaps_ms(run.lines());
   ASSERT_EQ(gaps.size(), 4u) << run.transcript();
   EXPECT_GE(gaps[2], 800) << gaps_text(gaps);
@@ -172,8 +170,7 @@ TEST_P(RestartTest, StopSignalDuringBackoffEndsAtOnceWithLastStatus) {
                                  {"start", "exit", "3"})});
     wait_for_stderr(run, "restarting");
     Clock::time_point sent = Clock::now();
-    run.signal_tend(signo);
-    EXPECT_EQ(describe_status(run.wait_exit()), exit_with(3));
+    EXPECT_EQ(run.stop(signo), exit_with(3));
     EXPECT_LT(run.exit_time() - sent, 2s) << "tend sat out the back-off";
     EXPECT_EQ(lines_starting(run.lines(), "start ").size(), 1u) << run.transcript();
   }
@@ -184,8 +181,7 @@ TEST_P(RestartTest, StopSignalDuringRunIsNotFollowedByRestart) {
                                {"--restart", "always", "--restart-delay", "50ms", "-t", "5s"},
                                {"start", "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
   EXPECT_EQ(lines_starting(run.lines(), "start ").size(), 1u) << run.transcript();
 }
 
@@ -195,8 +191,7 @@ TEST_P(RestartTest, StopEscalatedToKillIsNotFollowedByRestart) {
                                                         "--restart-delay", "50ms", "-t", "200ms"},
                                                        {"ignore", "TERM", "start", "sleep"})});
   run.wait_for_line("start ");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), command_died_of(GetParam(), SIGKILL));
+  EXPECT_EQ(run.stop(), command_died_of(GetParam(), SIGKILL));
   EXPECT_EQ(lines_starting(run.lines(), "start ").size(), 1u) << run.transcript();
 }
 
@@ -223,8 +218,7 @@ TEST_P(RestartTest, LeftoversAreCleanedUpBeforeTheNextRun) {
   EXPECT_EQ(below.size(), 1u) << "leftovers of run 1 are still there" << run.transcript();
   size_t term_seen = run.wait_for_line_index(signal_line(SIGTERM, "L"));
   EXPECT_LT(term_seen, second_start) << run.transcript();
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(RestartTest, EnvironmentVariablesSetThePolicyAndDelay) {

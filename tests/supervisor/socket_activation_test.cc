@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, socket activation: started with LISTEN_FDS=n and LISTEN_PID naming tend, tend hands
+// Socket activation: started with LISTEN_FDS=n and LISTEN_PID naming tend, tend hands
 // fds 3..3+n-1 on to COMMAND with LISTEN_PID set to COMMAND's own pid, on every run.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, --stop-delay: a stop signal reaches COMMAND only after the delay, a second one during
+// --stop-delay: a stop signal reaches COMMAND only after the delay, a second one during
 // the delay goes through at once, and the grace period starts when the signal is forwarded.
 #include <signal.h>
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-// What the supervisor tests add to the e2e harness (see sup_util.h).
+// What the supervisor tests add to the harness; see sup_util.h.
 #include "sup_util.h"
 
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,10 +24,6 @@
 
 namespace tend::e2e {
 namespace {
-
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::runtime_error(what + ": " + std::strerror(errno));
-}
 
 /// sockaddr_un for a NOTIFY_SOCKET address: a path, or an abstract name when it starts with '@'.
 socklen_t address_of(const std::string& address, sockaddr_un& out) {
@@ -57,21 +55,17 @@ unsigned long long pending_mask(pid_t pid, const std::string& field) {
   return found == status.end() ? 0 : std::stoull(found->second, nullptr, 16);
 }
 
+/// fork(), or clone3 with set_tid when a pid is wanted.
+pid_t fork_with_pid(pid_t wanted) {
+  if (wanted == 0) return fork();
+  clone_args args{};
+  args.exit_signal = SIGCHLD;
+  args.set_tid = reinterpret_cast<uint64_t>(&wanted);
+  args.set_tid_size = 1;
+  return static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
+}
+
 }  // namespace
-
-std::vector<std::string> helper(std::initializer_list<std::string> words) {
-  std::vector<std::string> argv = {kHelper};
-  argv.insert(argv.end(), words.begin(), words.end());
-  return argv;
-}
-
-std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
-                                             std::initializer_list<std::string> words) {
-  std::vector<std::string> args(options);
-  std::vector<std::string> command = helper(words);
-  args.insert(args.end(), command.begin(), command.end());
-  return args;
-}
 
 std::string field_of(const std::string& line, const std::string& key) {
   std::string needle = key + "=";
@@ -89,15 +83,6 @@ std::string field_of(const std::string& line, const std::string& key) {
 
 Clock::time_point stamp_of(const std::string& line) {
   return Clock::time_point(std::chrono::nanoseconds(std::stoll(field_of(line, "t"))));
-}
-
-std::vector<std::string> lines_starting(const std::vector<std::string>& lines,
-                                        const std::string& prefix) {
-  std::vector<std::string> found;
-  for (const auto& line : lines) {
-    if (line.starts_with(prefix)) found.push_back(line);
-  }
-  return found;
 }
 
 std::vector<long long> restart_gaps_ms(const std::vector<std::string>& lines) {
@@ -128,16 +113,10 @@ void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout) {
                  "'" + text + "' on stderr", timeout);
 }
 
-bool file_exists(const std::string& path) {
-  struct stat info {};
-  return stat(path.c_str(), &info) == 0;
-}
-
 void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file) {
   run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 bool abstract_socket_bound(const std::string& at_name) {
@@ -173,28 +152,72 @@ void wait_signal_taken(TendRun& run, pid_t pid, int signo) {
       "tend to take signal " + std::to_string(signo));
 }
 
-Bystander::Bystander() {
-  pid_ = fork();
-  if (pid_ < 0) throw_errno("fork");
-  if (pid_ == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int signo : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2}) signal(signo, SIG_DFL);
-    execl("/bin/sleep", "sleep", "1000", static_cast<char*>(nullptr));
-    _exit(127);
+/// Sends `signo` to tend until `line` shows up: tend adopts the daemon some time after the
+/// launcher exits, and a signal before that has nobody to go to.
+void signal_until_line(TendRun& run, int signo, const std::string& line) {
+  Clock::time_point deadline = Clock::now() + kEventTimeout;
+  for (;;) {
+    run.signal_tend(signo);
+    try {
+      run.wait_for_line(line, 100ms);
+      return;
+    } catch (const std::runtime_error&) {
+      if (Clock::now() >= deadline) throw;
+    }
   }
 }
 
-Bystander::~Bystander() {
-  // Only while it is still this process's unreaped child: a reaped pid may name another process.
-  if (waitpid(pid_, nullptr, WNOHANG) == 0) {
+std::string stop_through(TendRun& run, const std::string& tag) {
+  run.signal_tend(SIGTERM);
+  run.wait_for_line(signal_line(SIGTERM, tag));
+  return describe_status(run.wait_exit());
+}
+
+Stranger::Stranger(const Options& options) {
+  // The address is worked out here: the child may not throw.
+  sockaddr_un notify_target{};
+  socklen_t notify_length = 0;
+  if (!options.notify_address.empty()) {
+    notify_length = address_of(options.notify_address, notify_target);
+  }
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) throw_errno("pipe2");
+  pid_ = fork_with_pid(options.wanted_pid);
+  if (pid_ < 0)
+    throw_errno("cannot create a stranger with pid " + std::to_string(options.wanted_pid));
+  if (pid_ == 0) {
+    if (options.own_group) setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int signo = 1; signo < 32; ++signo) {
+      if (signo != SIGKILL && signo != SIGSTOP && signo != SIGCHLD) signal(signo, SIG_DFL);
+    }
+    if (notify_length > 0) {
+      int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      sendto(fd, options.notify_text.data(), options.notify_text.size(), 0,
+             reinterpret_cast<sockaddr*>(&notify_target), notify_length);
+      close(fd);
+    }
+    close(ready[1]);  // Set up: the test may go on.
+    for (;;) pause();
+  }
+  close(ready[1]);
+  char byte;
+  while (read(ready[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  close(ready[0]);
+}
+
+Stranger::~Stranger() {
+  // Only while it is still the test's unreaped child: a reaped pid may name another process.
+  if (pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
 }
 
-bool Bystander::is_untouched() const { return is_alive(pid_); }
+bool Stranger::is_untouched() const { return is_alive(pid_); }
 
 UpwardSocket::UpwardSocket(const std::string& path) : path_(path) {
   fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the supervisor tests add to the e2e harness: the helper's script, its timestamps, an
+// What the supervisor tests add to the harness: the helper's timestamps and fields, an
 // upward notify socket that plays systemd, and small waits on files and signals.
 #pragma once
 
@@ -10,25 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "../e2e/harness.h"
+#include "tend_run.h"
 
 namespace tend::e2e {
-
-inline const std::string kHelper = SUP_HELPER_BINARY;
-
-/// The helper's command line: {kHelper, words...}.
-std::vector<std::string> helper(std::initializer_list<std::string> words);
-/// tend's arguments: options, then the helper with its words.
-std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
-                                             std::initializer_list<std::string> words);
 
 /// The moment in a helper line's " t=NANOSECONDS" (CLOCK_MONOTONIC, the steady_clock's clock).
 Clock::time_point stamp_of(const std::string& line);
 /// Value of " key=VALUE" in a line, e.g. field_of("start pid=7 t=1", "pid") == "7".
 std::string field_of(const std::string& line, const std::string& key);
-/// Lines that start with `prefix`, in order.
-std::vector<std::string> lines_starting(const std::vector<std::string>& lines,
-                                        const std::string& prefix);
 /// For every run after the first: milliseconds from the previous run's end ("exit"/"kill-self"
 /// line) to this run's "start" line.
 std::vector<long long> restart_gaps_ms(const std::vector<std::string>& lines);
@@ -37,7 +26,6 @@ std::vector<std::string> stderr_lines_with(TendRun& run, const std::string& text
 /// Waits until tend's stderr contains `text`.
 void wait_for_stderr(TendRun& run, const std::string& text, Duration timeout = kEventTimeout);
 
-bool file_exists(const std::string& path);
 /// COMMAND has become ready under --ready-file and waits in `signals-until TERM`: waits for the
 /// ready file, then stops tend with SIGTERM and expects COMMAND's exit 0.
 void expect_ready_then_clean_stop(TendRun& run, const std::string& ready_file);
@@ -53,15 +41,32 @@ bool send_datagram(const std::string& address, const std::string& text);
 /// Waits until `pid` no longer has `signo` pending: tend has taken it.
 void wait_signal_taken(TendRun& run, pid_t pid, int signo);
 
-/// A process that is not tend's: killed and reaped by the harness's cleanup or by this.
-class Bystander {
+/// Sends `signo` to tend until `line` shows up: tend adopts a daemon some time after its
+/// launcher exits, and a signal before that has nobody to go to.
+void signal_until_line(TendRun& run, int signo, const std::string& line);
+
+/// Stops tend with SIGTERM, waits for the process tagged `tag` to print that it got it, and
+/// returns how tend ended (see TendRun::stop).
+std::string stop_through(TendRun& run, const std::string& tag);
+
+/// A process of the test's, not tend's: it dies of any signal tend might forward, and is killed
+/// and reaped when this goes away. With `wanted_pid` it is created with that pid (clone3's
+/// set_tid), in the test's PID namespace: what a pid recycled by the kernel looks like.
+class Stranger {
  public:
-  Bystander();
-  ~Bystander();
-  Bystander(const Bystander&) = delete;
-  Bystander& operator=(const Bystander&) = delete;
+  struct Options {
+    pid_t wanted_pid = 0;        ///< 0: any pid.
+    bool own_group = false;      ///< Leads a process group of its own (group id = pid).
+    std::string notify_address;  ///< When set, sends `notify_text` there first.
+    std::string notify_text = "READY=1";
+  };
+  explicit Stranger(const Options& options);
+  ~Stranger();
+  Stranger(const Stranger&) = delete;
+  Stranger& operator=(const Stranger&) = delete;
+
   pid_t pid() const { return pid_; }
-  /// Alive and has not been sent any signal it would have died of.
+  /// Still alive: no signal reached it.
   bool is_untouched() const;
 
  private:

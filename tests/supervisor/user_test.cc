@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, privileges: -u/--user USER[:GROUP] runs COMMAND as that user with its groups and HOME
+// Privileges: -u/--user USER[:GROUP] runs COMMAND as that user with its groups and HOME
 // (names from /etc/passwd and /etc/group), tend stays root; --no-new-privs sets NoNewPrivs.
 #include <signal.h>
 
@@ -106,8 +106,7 @@ TEST_P(UserTest, TendItselfStaysRoot) {
   run.wait_for_line("signals ready");
   EXPECT_EQ(numbers_in(read_status(run.tend_pid())["Uid"]), four(0));
   // Still root enough to signal COMMAND.
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(UserTest, EveryRestartRunsAsTheUser) {
@@ -131,8 +130,7 @@ TEST_P(UserTest, CommandAsAnotherUserCanNotify) {
   run.wait_for_line("notified");
   run.wait_until([&] { return file_exists(ready_file); }, "the ready file");
   run.wait_for_line("signals ready");
-  run.signal_tend(SIGTERM);
-  EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
+  EXPECT_EQ(run.stop(), exit_with(0));
 }
 
 TEST_P(UserTest, UserFromEnvironment) {

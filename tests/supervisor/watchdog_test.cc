@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Issue 4, watchdog: with --watchdog D (or COMMAND's WATCHDOG_USEC=N), a COMMAND that does not
+// Watchdog: with --watchdog D (or COMMAND's WATCHDOG_USEC=N), a COMMAND that does not
 // send WATCHDOG=1 within D of its start or of its last one is stopped and counts as failed.
 #include <signal.h>
 

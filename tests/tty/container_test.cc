@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 1, a container with a tty: tend is session leader of the pty (PID 1, as `docker run -it`).
+// A container with a tty: tend is session leader of the pty (PID 1, as `docker run -it`).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -106,7 +106,7 @@ TEST_F(ContainerBash, CtrlCAtThePromptDoesNotStopTend) {
   bash_.send_line("echo al''ive");
   bash_.expect("alive");
   bash_.expect_prompt();
-  EXPECT_FALSE(has_ended(tend_.tend_pid()));
+  EXPECT_TRUE(is_alive(tend_.tend_pid()));
   bash_.send_line("exit 5");
   EXPECT_EQ(describe_status(bash_.wait_exit()), exit_with(5)) << bash_.screen();
 }
@@ -128,7 +128,7 @@ TEST(ContainerBashSigterm, StopsBashAfterGrace) {
 class Container : public ::testing::TestWithParam<Leader> {};
 
 TEST_P(Container, ProgramOwnsTheTerminal) {
-  ContainerTend tend(GetParam(), {"--", kProbe, "report", "exit", "0"});
+  ContainerTend tend(GetParam(), {"--", kHelper, "report", "exit", "0"});
   Report report = expect_report(tend.session());
   EXPECT_EQ(report.fg0, "yes");
   EXPECT_EQ(report.pgrp, report.pid);
@@ -136,61 +136,62 @@ TEST_P(Container, ProgramOwnsTheTerminal) {
 }
 
 TEST_P(Container, ProgramThatStopsItselfIsResumedWithTheTerminal) {
-  ContainerTend tend(GetParam(), {"--", kProbe, "stop", "report", "exit", "0"});
+  ContainerTend tend(GetParam(), {"--", kHelper, "stop", "report", "exit", "0"});
   PtySession& session = tend.session();
-  session.expect("RESUMED");
+  session.expect("resumed");
   Report report = expect_report(session);
   EXPECT_EQ(report.fg0, "yes");
   EXPECT_EQ(describe_status(session.wait_exit()), exit_with(0)) << session.screen();
 }
 
 TEST_P(Container, CtrlZInProgramIsResumedWithTheTerminal) {
-  ContainerTend tend(GetParam(), {"--", kProbe, "count", "CONT", "report", "loop"});
+  ContainerTend tend(GetParam(), {"--", kHelper, "catch", "CONT", "report", "loop"});
   PtySession& session = tend.session();
   expect_report(session);
   session.send("\x1a");
-  session.expect("GOT-CONT 1");
+  session.expect("caught CONT 1");
   session.send_line("q-fg");
-  session.expect("FG=yes");
+  session.expect("fg yes");
   session.send_line("q-exit 7");
   EXPECT_EQ(describe_status(session.wait_exit()), exit_with(7)) << session.screen();
 }
 
 TEST_P(Container, CtrlCEndsProgramAndTendWithIt) {
-  ContainerTend tend(GetParam(), {"--", kProbe, "count", "INT", "report", "loop"});
+  ContainerTend tend(GetParam(), {"--", kHelper, "catch", "INT", "report", "loop"});
   PtySession& session = tend.session();
   expect_report(session);
   session.send("\x03");
-  session.expect("GOT-INT 1\n");
+  session.expect("caught INT 1\n");
   session.send_line("q-die-int");
   EXPECT_EQ(describe_status(session.wait_exit()), tend.command_died_of(SIGINT)) << session.screen();
-  EXPECT_FALSE(session.seen("GOT-INT 2")) << "SIGINT reached the program twice";
+  EXPECT_FALSE(session.seen("caught INT 2")) << "SIGINT reached the program twice";
 }
 
 TEST_P(Container, ResizeReachesProgramExactlyOnce) {
-  ContainerTend tend(GetParam(), {"--", kProbe, "count", "WINCH", "report", "loop"});
+  ContainerTend tend(GetParam(), {"--", kHelper, "catch", "WINCH", "report", "loop"});
   PtySession& session = tend.session();
   expect_report(session);
   session.resize(50, 132);
-  session.expect("GOT-WINCH 1\n");
+  session.expect("caught WINCH 1\n");
   session.send_line("q-size");
-  session.expect("SIZE rows=50 cols=132");
+  session.expect("size rows=50 cols=132");
   session.send_line("q-exit 0");
   EXPECT_EQ(describe_status(session.wait_exit()), exit_with(0)) << session.screen();
-  EXPECT_FALSE(session.seen("GOT-WINCH 2")) << "SIGWINCH reached the program twice";
+  EXPECT_FALSE(session.seen("caught WINCH 2")) << "SIGWINCH reached the program twice";
 }
 
 TEST_P(Container, SigtermStopsProgramGracefully) {
-  ContainerTend tend(GetParam(), {"--", kProbe, "exit-on", "TERM", "report", "loop"});
+  ContainerTend tend(GetParam(), {"--", kHelper, "exit-on", "TERM", "report", "loop"});
   PtySession& session = tend.session();
   expect_report(session);
   send_signal(tend.tend_pid(), SIGTERM);
-  session.expect("GOT-TERM");
+  session.expect("caught TERM 1");
   EXPECT_EQ(describe_status(session.wait_exit()), exit_with(0)) << session.screen();
 }
 
 TEST_P(Container, SigtermEscalatesToSigkillAfterGrace) {
-  ContainerTend tend(GetParam(), {"-t", "200ms", "--", kProbe, "ignore", "TERM", "report", "loop"});
+  ContainerTend tend(GetParam(),
+                     {"-t", "200ms", "--", kHelper, "ignore", "TERM", "report", "loop"});
   PtySession& session = tend.session();
   expect_report(session);
   auto sent = Clock::now();

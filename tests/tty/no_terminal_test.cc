@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 4, no terminal (or --no-tty): tend leaves terminals alone and says nothing about them.
+// No terminal (or --no-tty): tend leaves terminals alone and says nothing about them.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -10,9 +10,9 @@
 namespace tend::tty {
 namespace {
 
-/// tend's log lines that speak of terminals; the probe's path (build-tty/tests/tty/...) aside.
+/// tend's log lines that speak of terminals; the helper's path (build-tty/tests/tty/...) aside.
 std::vector<std::string> terminal_mentions(std::string log) {
-  for (size_t at; (at = log.find(kProbe)) != std::string::npos;) log.erase(at, kProbe.size());
+  for (size_t at; (at = log.find(kHelper)) != std::string::npos;) log.erase(at, kHelper.size());
   static const std::regex terminal_words(R"(terminal|\btty\b|foreground|tcsetpgrp|termios)",
                                          std::regex::icase);
   std::vector<std::string> found;
@@ -26,7 +26,7 @@ std::vector<std::string> terminal_mentions(std::string log) {
 }
 
 TEST(NoTerminal, QuietWithTheRightStatus) {
-  Outcome outcome = run_without_terminal({kTend, "--", kProbe, "report", "exit", "3"});
+  Outcome outcome = run_without_terminal({kTend, "--", kHelper, "report", "exit", "3"});
   EXPECT_EQ(describe_status(outcome.status), exit_with(3)) << outcome.err;
   EXPECT_EQ(outcome.err, "");
   Report probe = parse_report(outcome.out);
@@ -35,7 +35,7 @@ TEST(NoTerminal, QuietWithTheRightStatus) {
 }
 
 TEST(NoTerminal, VerboseLogSaysNothingAboutTerminals) {
-  Outcome outcome = run_without_terminal({kTend, "-vv", "--", kProbe, "report", "exit", "0"});
+  Outcome outcome = run_without_terminal({kTend, "-vv", "--", kHelper, "report", "exit", "0"});
   EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
   EXPECT_NE(outcome.err.find("tend: info: "), std::string::npos) << outcome.err;
   EXPECT_EQ(terminal_mentions(outcome.err), std::vector<std::string>{}) << outcome.err;
@@ -69,7 +69,7 @@ class NoTtyOption : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(NoTtyOption, CommandIsNotTheForegroundGroup) {
-  PtySession session(args({kProbe, "report", "exit", "0"}), env());
+  PtySession session(args({kHelper, "report", "exit", "0"}), env());
   Report probe = expect_report(session);
   EXPECT_EQ(probe.fg0, "no");
   EXPECT_EQ(probe.pgrp, probe.pid);

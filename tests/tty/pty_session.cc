@@ -87,7 +87,7 @@ PtySession::~PtySession() {
 }
 
 void PtySession::send(std::string_view keys) {
-  auto deadline = Clock::now() + kTimeout;
+  auto deadline = Clock::now() + kEventTimeout;
   while (!keys.empty()) {
     ssize_t done = write(master_, keys.data(), keys.size());
     if (done > 0) {
@@ -285,10 +285,10 @@ void wait_until_reading(PtySession& session, pid_t pid) {
 
 Report parse_report(std::string_view text) {
   static const std::regex report_pattern(
-      R"(REPORT pid=(\d+) ppid=(\d+) pgrp=(\d+) sid=(\d+) fg0=(\w+) fgtty=(\w+))");
+      R"(report pid=(\d+) ppid=(\d+) pgrp=(\d+) sid=(\d+) fg0=(\w+) fgtty=(\w+))");
   std::match_results<std::string_view::const_iterator> match;
   if (!std::regex_search(text.begin(), text.end(), match, report_pattern)) {
-    throw std::runtime_error("no REPORT line in: " + visible(text));
+    throw std::runtime_error("no report line in: " + visible(text));
   }
   Report report;
   report.pid = std::stoi(match[1]);
@@ -302,7 +302,7 @@ Report parse_report(std::string_view text) {
 
 Report expect_report(PtySession& session, Duration timeout) {
   auto groups = session.expect_regex(
-      R"(REPORT pid=\d+ ppid=\d+ pgrp=\d+ sid=\d+ fg0=\w+ fgtty=\w+)", timeout);
+      R"(report pid=\d+ ppid=\d+ pgrp=\d+ sid=\d+ fg0=\w+ fgtty=\w+)", timeout);
   return parse_report(groups[0]);
 }
 

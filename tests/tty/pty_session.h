@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "processes.h"
+#include "tty_harness.h"
 
 namespace tend::tty {
 
@@ -37,24 +37,25 @@ class PtySession {
 
   /// Waits for `needle` after everything earlier expects consumed, and consumes up to its end.
   /// Returns the text from the old position up to and including the match.
-  std::string expect(std::string_view needle, Duration timeout = kTimeout);
+  std::string expect(std::string_view needle, Duration timeout = kEventTimeout);
   /// Same with an ECMAScript regex; returns the match and its groups.
-  std::vector<std::string> expect_regex(const std::string& pattern, Duration timeout = kTimeout);
+  std::vector<std::string> expect_regex(const std::string& pattern,
+                                        Duration timeout = kEventTimeout);
   /// Waits for the bash prompt.
-  void expect_prompt(Duration timeout = kTimeout) { expect(kPrompt, timeout); }
+  void expect_prompt(Duration timeout = kEventTimeout) { expect(kPrompt, timeout); }
   /// Types `line` into bash and waits for the next prompt; returns what came before it.
-  std::string run(std::string_view line, Duration timeout = kTimeout);
+  std::string run(std::string_view line, Duration timeout = kEventTimeout);
 
   /// Current end of the transcript, for order-independent waits with wait_for.
   size_t mark() const { return screen_.size(); }
   /// Waits for `needle` anywhere after `from`, without consuming anything.
-  void wait_for(std::string_view needle, size_t from, Duration timeout = kTimeout);
+  void wait_for(std::string_view needle, size_t from, Duration timeout = kEventTimeout);
   /// Whether `needle` occurs after `from` (in what has been read so far).
   bool seen(std::string_view needle, size_t from = 0) const;
 
   /// Polls `condition` every few ms while reading output; fails with `what` on timeout.
   void wait_until(const std::function<bool()>& condition, std::string_view what,
-                  Duration timeout = kTimeout);
+                  Duration timeout = kEventTimeout);
 
   /// Sets the window size the way a terminal emulator does (TIOCSWINSZ on the master).
   void resize(unsigned short rows, unsigned short cols);
@@ -65,7 +66,7 @@ class PtySession {
   pid_t foreground_group() const;
 
   /// Waits for the session leader to end and returns its wait status.
-  int wait_exit(Duration timeout = kTimeout);
+  int wait_exit(Duration timeout = kEventTimeout);
 
   /// Everything printed so far, carriage returns and escape sequences removed.
   const std::string& screen() const { return screen_; }
@@ -93,7 +94,7 @@ pid_t wait_for_child(PtySession& session, pid_t parent, const std::string& progr
 /// loses a SIGINT that arrives between its prompt and that call, so Ctrl-C at a prompt waits.
 void wait_until_reading(PtySession& session, pid_t pid);
 
-/// The probe's "REPORT ..." line, parsed.
+/// The helper's "report ..." line, parsed (the part about the terminal).
 struct Report {
   pid_t pid = 0;
   pid_t ppid = 0;
@@ -102,8 +103,8 @@ struct Report {
   std::string fg0;    ///< tcgetpgrp(0) == getpgrp(): "yes", "no" or "none".
   std::string fgtty;  ///< The same through /dev/tty.
 };
-/// Waits for the next REPORT line and consumes it.
-Report expect_report(PtySession& session, Duration timeout = kTimeout);
+/// Waits for the next report line and consumes it.
+Report expect_report(PtySession& session, Duration timeout = kEventTimeout);
 Report parse_report(std::string_view text);
 
 }  // namespace tend::tty

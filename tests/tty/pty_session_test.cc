@@ -34,16 +34,16 @@ TEST(PtySession, CtrlCAtThePromptGivesANewPrompt) {
 TEST(PtySession, CtrlZAndFgWorkOnTheProbeWithoutTend) {
   PtySession bash(interactive_bash());
   bash.expect_prompt();
-  bash.send_line("$H count CONT report loop");
+  bash.send_line("$H catch CONT report loop");
   Report probe = expect_report(bash);
   bash.send("\x1a");
   bash.expect("Stopped");
   bash.expect_prompt();
   EXPECT_TRUE(is_stopped(probe.pid));
   bash.send_line("fg");
-  bash.expect("GOT-CONT 1");
+  bash.expect("caught CONT 1");
   bash.send_line("q-fg");
-  bash.expect("FG=yes");
+  bash.expect("fg yes");
   bash.send_line("q-exit 4");
   bash.expect_prompt();
   bash.send_line("echo status=$?");
@@ -53,28 +53,28 @@ TEST(PtySession, CtrlZAndFgWorkOnTheProbeWithoutTend) {
 TEST(PtySession, ResizeReachesTheForegroundGroup) {
   PtySession bash(interactive_bash());
   bash.expect_prompt();
-  bash.send_line("$H count WINCH report loop");
+  bash.send_line("$H catch WINCH report loop");
   expect_report(bash);
   bash.resize(33, 111);
-  bash.expect("GOT-WINCH 1");
+  bash.expect("caught WINCH 1");
   bash.send_line("q-size");
-  bash.expect("SIZE rows=33 cols=111");
+  bash.expect("size rows=33 cols=111");
 }
 
 TEST(PtySession, ReportsTheInitialSettingsAndKillsEverything) {
   pid_t probe = -1;
   {
-    PtySession session({kProbe, "report", "loop"});
+    PtySession session({kHelper, "report", "loop"});
     EXPECT_NE(session.initial_settings().c_lflag & ECHO, 0u);
     Report report = expect_report(session);
     EXPECT_EQ(report.fg0, "yes");
     probe = session.leader();
   }
-  EXPECT_TRUE(has_ended(probe));
+  EXPECT_FALSE(is_alive(probe));
 }
 
 TEST(PtySession, RunsWithoutTerminal) {
-  Outcome outcome = run_without_terminal({kProbe, "report", "exit", "3"});
+  Outcome outcome = run_without_terminal({kHelper, "report", "exit", "3"});
   EXPECT_EQ(describe_status(outcome.status), exit_with(3));
   EXPECT_EQ(parse_report(outcome.out).fgtty, "none");
   EXPECT_EQ(outcome.err, "");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Case 5, the terminal left usable: foreground group given back, settings restored after a kill.
+// The terminal left usable: foreground group given back, settings restored after a kill.
 //
 // tend runs under `sh -c` (dash: no job control), which, unlike an interactive bash, neither
 // takes the terminal back nor restores its settings after a job: what the test sees is tend's.
@@ -41,29 +41,37 @@ void finish(PtySession& sh) {
   EXPECT_EQ(describe_status(sh.wait_exit()), exit_with(0)) << sh.screen();
 }
 
-TEST(TerminalRestore, SettingsAndForegroundAfterEscalationKill) {
-  PtySession sh = shell_running(R"("$T" -t 200ms -- "$H" ignore TERM raw report loop)");
-  sh.expect("RAW=set");
-  Report probe = expect_report(sh);
-  ASSERT_EQ(sh.settings().c_lflag & (ECHO | ICANON), 0u) << "the probe did not set raw mode";
-  ASSERT_EQ(sh.foreground_group(), probe.pgrp);
-  send_signal(probe.ppid, SIGTERM);
+/// The helper has put the terminal in raw mode and reported (into `report`).
+void expect_raw_mode(PtySession& sh, Report& report) {
+  sh.expect("terminal raw");
+  report = expect_report(sh);
+  ASSERT_EQ(sh.settings().c_lflag & (ECHO | ICANON), 0u) << "the helper did not set raw mode";
+}
+
+/// The program died of SIGKILL (the shell's status 137), and the terminal has its settings and
+/// its foreground group back.
+void expect_restored_after_kill(PtySession& sh) {
   sh.expect("status=" + std::to_string(128 + SIGKILL) + "\n");
   EXPECT_TRUE(same_settings(sh.initial_settings(), sh.settings()));
   EXPECT_EQ(sh.foreground_group(), sh.leader()) << "the terminal was not given back";
   finish(sh);
 }
 
+TEST(TerminalRestore, SettingsAndForegroundAfterEscalationKill) {
+  PtySession sh = shell_running(R"("$T" -t 200ms -- "$H" ignore TERM raw report loop)");
+  Report probe;
+  ASSERT_NO_FATAL_FAILURE(expect_raw_mode(sh, probe));
+  ASSERT_EQ(sh.foreground_group(), probe.pgrp);
+  send_signal(probe.ppid, SIGTERM);
+  expect_restored_after_kill(sh);
+}
+
 TEST(TerminalRestore, SettingsAndForegroundAfterProgramIsKilled) {
   PtySession sh = shell_running(R"("$T" -- "$H" raw report loop)");
-  sh.expect("RAW=set");
-  Report probe = expect_report(sh);
-  ASSERT_EQ(sh.settings().c_lflag & (ECHO | ICANON), 0u) << "the probe did not set raw mode";
+  Report probe;
+  ASSERT_NO_FATAL_FAILURE(expect_raw_mode(sh, probe));
   send_signal(probe.pid, SIGKILL);
-  sh.expect("status=" + std::to_string(128 + SIGKILL) + "\n");
-  EXPECT_TRUE(same_settings(sh.initial_settings(), sh.settings()));
-  EXPECT_EQ(sh.foreground_group(), sh.leader()) << "the terminal was not given back";
-  finish(sh);
+  expect_restored_after_kill(sh);
 }
 
 TEST(TerminalRestore, ForegroundGivenBackAfterNormalExit) {
@@ -79,7 +87,7 @@ TEST(TerminalRestore, ForegroundGivenBackAfterNormalExit) {
 TEST(TerminalRestore, SettingsOfAProgramThatExitsNormallyAreKept) {
   // Like `tend -- stty -echo`: only a program killed by a signal has its settings undone.
   PtySession sh = shell_running(R"("$T" -- "$H" noecho exit 0)");
-  sh.expect("NOECHO=set");
+  sh.expect("terminal noecho");
   sh.expect("status=0\n");
   EXPECT_EQ(sh.settings().c_lflag & ECHO, 0u) << "tend undid the settings of a normal exit";
   EXPECT_EQ(sh.foreground_group(), sh.leader()) << "the terminal was not given back";

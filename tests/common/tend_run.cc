@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The harness behind the whole-program tests: start tend, read its output, signal it, clean up.
-#include "harness.h"
+#include "tend_run.h"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -17,29 +14,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <ostream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace tend::e2e {
 namespace {
-
-constexpr int kLastSignal = 64;
-
-[[noreturn]] void throw_errno(std::string_view what) {
-  throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
-}
-
-int milliseconds_until(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::clamp<long long>(left.count(), 0, 60'000));
-}
 
 int open_pid_fd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
@@ -51,13 +34,6 @@ std::string join_signals(const std::vector<int>& signals) {
     list += std::to_string(signo);
   }
   return list;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 /// Identity of an executable, to recognise tend behind /proc/<pid>/exe.
@@ -88,15 +64,7 @@ struct ChildPlan {
 
 [[noreturn]] void become_child(const ChildPlan& plan) {
   setpgid(0, 0);
-  struct sigaction action {};
-  action.sa_handler = SIG_DFL;
-  sigemptyset(&action.sa_mask);
-  for (int signo = 1; signo <= kLastSignal; ++signo) {
-    if (signo != SIGKILL && signo != SIGSTOP) sigaction(signo, &action, nullptr);
-  }
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  reset_signal_state();
   if (plan.core_dumps) {
     struct rlimit unlimited {
       RLIM_INFINITY, RLIM_INFINITY
@@ -148,23 +116,11 @@ void PrintTo(Mode mode, std::ostream* out) { *out << mode_name(mode); }
 
 const std::string& Report::operator[](const std::string& key) const {
   auto found = facts.find(key);
-  if (found == facts.end()) throw std::runtime_error("the probe's report has no '" + key + "'");
+  if (found == facts.end()) throw std::runtime_error("the helper's report has no '" + key + "'");
   return found->second;
 }
 
 pid_t Report::number(const std::string& key) const { return std::stoi((*this)[key]); }
-
-std::string describe_status(int wait_status) {
-  if (WIFEXITED(wait_status)) return exit_with(WEXITSTATUS(wait_status));
-  if (WIFSIGNALED(wait_status)) {
-    return died_of(WTERMSIG(wait_status)) + (WCOREDUMP(wait_status) ? " (core dumped)" : "");
-  }
-  return "wait status " + std::to_string(wait_status);
-}
-
-std::string exit_with(int code) { return "exit " + std::to_string(code); }
-
-std::string died_of(int signo) { return "signal " + std::to_string(signo); }
 
 std::string command_died_of(Mode mode, int signo) {
   return mode == Mode::kPid1 ? exit_with(128 + signo) : died_of(signo);
@@ -172,27 +128,27 @@ std::string command_died_of(Mode mode, int signo) {
 
 TendRun::TendRun(Mode mode, Launch launch) : mode_(mode) {
   // Orphans of everything this test starts come back here, to be killed and reaped.
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) throw_errno("PR_SET_CHILD_SUBREAPER");
+  become_subreaper();
   try {
     start(launch);
   } catch (...) {
-    kill_everything();
+    clean_up();
     throw;
   }
 }
 
-TendRun::~TendRun() { kill_everything(); }
+TendRun::~TendRun() { clean_up(); }
 
 std::vector<std::string> TendRun::build_argv(const Launch& launch) const {
   std::vector<std::string> argv;
   if (mode_ == Mode::kPid1) {
     argv = {"unshare", "--pid", "--fork", "--mount-proc"};
   } else if (launch.under_parent) {
-    argv = {kProbe, "parent-of", "--"};
+    argv = {kHelper, "parent-of", "--"};
   }
   if (!launch.blocked.empty() || !launch.ignored.empty()) {
-    // Set by the probe just before it execs tend, so that unshare is not affected by them.
-    argv.insert(argv.end(), {kProbe, "exec-with", join_signals(launch.blocked),
+    // Set by the helper just before it execs tend, so that unshare is not affected by them.
+    argv.insert(argv.end(), {kHelper, "exec-with", join_signals(launch.blocked),
                              join_signals(launch.ignored), "--"});
   }
   argv.push_back(launch.program);
@@ -296,6 +252,11 @@ void TendRun::signal_tend(int signo) {
   if (kill(tend_pid(), signo) != 0) throw_errno("cannot signal tend");
 }
 
+std::string TendRun::stop(int signo, Duration timeout) {
+  signal_tend(signo);
+  return describe_status(wait_exit(timeout));
+}
+
 void TendRun::write_stdin(std::string_view text) {
   if (stdin_fd_ < 0) throw std::runtime_error("write_stdin: launched without stdin_pipe");
   if (write(stdin_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
@@ -355,9 +316,7 @@ size_t TendRun::wait_for_line_index(std::string_view prefix, Duration timeout) {
     if (stdout_fd_ < 0)
       fail("stdout ended without a line starting with '" + std::string(prefix) + "'");
     if (Clock::now() >= deadline) {
-      fail("timed out after " +
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-           " ms waiting for a line starting with '" + std::string(prefix) + "'");
+      fail_timed_out(timeout, "a line starting with '" + std::string(prefix) + "'");
     }
     pump(deadline);
   }
@@ -369,16 +328,16 @@ std::string TendRun::wait_for_line(std::string_view prefix, Duration timeout) {
 
 Report TendRun::wait_for_report(std::string_view tag) {
   std::string prefix = std::string(tag) + "report ";
-  size_t end = wait_for_line_index(prefix + "end");
+  std::string line = wait_for_line(prefix);
   Report report;
-  for (size_t i = end; i-- > 0 && lines_[i] != prefix + "end";) {
-    if (!lines_[i].starts_with(prefix)) continue;
-    std::string fact = lines_[i].substr(prefix.size());
-    size_t space = fact.find(' ');
-    std::string key = fact.substr(0, space);
-    std::string value = space == std::string::npos ? "" : fact.substr(space + 1);
-    report.facts.emplace(key, value);
-    consumed_[i] = true;
+  // "key=value" words; cwd comes last and takes the rest of the line, spaces and all.
+  for (size_t at = prefix.size(); at < line.size();) {
+    size_t equals = line.find('=', at);
+    if (equals == std::string::npos) break;
+    std::string key = line.substr(at, equals - at);
+    size_t end = key == "cwd" ? line.size() : std::min(line.find(' ', equals), line.size());
+    report.facts.emplace(key, line.substr(equals + 1, end - equals - 1));
+    at = end + 1;
   }
   return report;
 }
@@ -405,6 +364,11 @@ std::string TendRun::transcript() {
 
 void TendRun::fail(std::string_view what) {
   throw std::runtime_error(std::string(what) + " [" + mode_name(mode_) + "]" + transcript());
+}
+
+void TendRun::fail_timed_out(Duration timeout, std::string_view what) {
+  fail("timed out after " + std::to_string(milliseconds(timeout)) + " ms waiting for " +
+       std::string(what));
 }
 
 std::optional<int> TendRun::wait_exit_within(Duration timeout) {
@@ -440,9 +404,7 @@ std::optional<int> TendRun::wait_exit_within(Duration timeout) {
 int TendRun::wait_exit(Duration timeout) {
   std::optional<int> status = wait_exit_within(timeout);
   if (!status) {
-    fail("timed out after " +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-         " ms waiting for tend to exit");
+    fail_timed_out(timeout, "tend to exit");
   }
   return *status;
 }
@@ -480,30 +442,16 @@ void TendRun::wait_until(const std::function<bool()>& condition, std::string_vie
   Clock::time_point deadline = Clock::now() + timeout;
   while (!condition()) {
     if (Clock::now() >= deadline) {
-      fail("timed out after " +
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-           " ms waiting for " + std::string(what));
+      fail_timed_out(timeout, what);
     }
     pump(std::min(deadline, Clock::now() + 2ms));
   }
 }
 
-void TendRun::kill_everything() {
+void TendRun::clean_up() {
   // tend's group (the harness made it), then everything still below the test process.
   if (root_pid_ > 0 && !exited_) kill(-root_pid_, SIGKILL);
-  Clock::time_point deadline = Clock::now() + 10s;
-  for (;;) {
-    std::vector<pid_t> left = descendants_of(getpid());
-    for (pid_t pid : left) kill(pid, SIGKILL);
-    while (waitpid(-1, nullptr, WNOHANG) > 0) {
-    }
-    if (left.empty()) break;
-    if (Clock::now() >= deadline) {
-      std::fprintf(stderr, "harness: %zu processes survived SIGKILL\n", left.size());
-      break;
-    }
-    usleep(1000);
-  }
+  kill_everything_started();
   for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &root_pid_fd_}) {
     if (*fd >= 0) close(*fd);
     *fd = -1;
@@ -519,139 +467,16 @@ Outcome run_to_exit(Mode mode, Launch launch, Duration timeout) {
   return outcome;
 }
 
-std::optional<ProcStat> read_stat(pid_t pid) {
-  std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
-  size_t paren = text.rfind(')');
-  if (paren == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(paren + 2));
-  ProcStat stat;
-  fields >> stat.state >> stat.ppid >> stat.pgrp >> stat.session;
-  if (!fields) return std::nullopt;
-  return stat;
-}
-
-bool is_alive(pid_t pid) {
-  std::optional<ProcStat> stat = read_stat(pid);
-  return stat && stat->state != 'Z' && stat->state != 'X';
-}
-
-std::map<std::string, std::string> read_status(pid_t pid) {
-  std::map<std::string, std::string> fields;
-  std::istringstream text(read_file("/proc/" + std::to_string(pid) + "/status"));
-  for (std::string line; std::getline(text, line);) {
-    size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    fields[line.substr(0, colon)] = value;
-  }
-  return fields;
-}
-
-long status_number(pid_t pid, const std::string& field) {
-  auto fields = read_status(pid);
-  auto found = fields.find(field);
-  if (found == fields.end()) {
-    throw std::runtime_error("no " + field + " in /proc/" + std::to_string(pid) + "/status");
-  }
-  return std::stol(found->second);
-}
-
-std::vector<pid_t> children_of(pid_t pid) {
-  std::vector<pid_t> children;
-  std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
-  DIR* dir = opendir(task_dir.c_str());
-  if (dir == nullptr) return children;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    std::istringstream list(read_file(task_dir + "/" + entry->d_name + "/children"));
-    for (pid_t child; list >> child;) children.push_back(child);
-  }
-  closedir(dir);
-  return children;
-}
-
-std::vector<pid_t> descendants_of(pid_t ancestor) {
-  // Walks down from `ancestor` rather than scanning all of /proc: the machine may be busy.
-  std::vector<pid_t> found;
-  std::vector<pid_t> to_visit = children_of(ancestor);
-  std::set<pid_t> seen;
-  while (!to_visit.empty()) {
-    pid_t pid = to_visit.back();
-    to_visit.pop_back();
-    if (!seen.insert(pid).second) continue;
-    found.push_back(pid);
-    for (pid_t child : children_of(pid)) to_visit.push_back(child);
-  }
-  return found;
-}
-
-std::string read_link(const std::string& path) {
-  char target[4096];
-  ssize_t length = readlink(path.c_str(), target, sizeof target);
-  return length < 0 ? std::string() : std::string(target, static_cast<size_t>(length));
-}
-
-std::map<int, std::string> fd_targets(pid_t pid) {
-  std::map<int, std::string> targets;
-  std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
-  DIR* dir = opendir(fd_dir.c_str());
-  if (dir == nullptr) return targets;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    targets[std::atoi(entry->d_name)] = read_link(fd_dir + "/" + entry->d_name);
-  }
-  closedir(dir);
-  return targets;
-}
-
-TempDir::TempDir() {
-  char name[] = "/tmp/tend-e2e-XXXXXX";
-  if (mkdtemp(name) == nullptr) throw_errno("mkdtemp");
-  path_ = name;
-}
-
-TempDir::~TempDir() {
-  nftw(
-      path_.c_str(), [](const char* path, const struct stat*, int, FTW*) { return remove(path); },
-      16, FTW_DEPTH | FTW_PHYS);
-}
-
-std::string TempDir::file(std::string_view name, std::string_view content, mode_t mode) const {
-  std::string path = path_ + "/" + std::string(name);
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) throw_errno("create " + path);
-  ssize_t wrote = write(fd, content.data(), content.size());
-  close(fd);
-  if (wrote != static_cast<ssize_t>(content.size())) throw_errno("write " + path);
-  if (chmod(path.c_str(), mode) != 0) throw_errno("chmod " + path);
-  return path;
-}
-
-std::string mask_of(const std::vector<int>& signals) {
-  unsigned long long mask = 0;
-  for (int signo : signals) mask |= 1ULL << (signo - 1);
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", mask);
-  return text;
-}
-
-std::string signal_label(int signo) {
-  const char* name = signo < SIGRTMIN ? sigabbrev_np(signo) : nullptr;
-  if (name != nullptr) return name;
-  return "RTMIN_" + std::to_string(signo - SIGRTMIN);
-}
-
-std::vector<std::string> probe(std::initializer_list<std::string> words) {
-  std::vector<std::string> argv = {kProbe};
+std::vector<std::string> helper(std::initializer_list<std::string> words) {
+  std::vector<std::string> argv = {kHelper};
   argv.insert(argv.end(), words.begin(), words.end());
   return argv;
 }
 
-std::vector<std::string> options_then_probe(std::initializer_list<std::string> options,
-                                            std::initializer_list<std::string> words) {
+std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
+                                             std::initializer_list<std::string> words) {
   std::vector<std::string> args(options);
-  std::vector<std::string> command = probe(words);
+  std::vector<std::string> command = helper(words);
   args.insert(args.end(), command.begin(), command.end());
   return args;
 }
@@ -659,15 +484,6 @@ std::vector<std::string> options_then_probe(std::initializer_list<std::string> o
 std::string signal_line(int signo, std::string_view tag) {
   std::string prefix = tag.empty() ? std::string() : std::string(tag) + " ";
   return prefix + "signal " + std::to_string(signo) + " ";
-}
-
-bool has_line(const std::vector<std::string>& lines, std::string_view prefix) {
-  return std::any_of(lines.begin(), lines.end(),
-                     [&](const std::string& line) { return line.starts_with(prefix); });
-}
-
-long long milliseconds(Duration duration) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
 }  // namespace tend::e2e

@@ -2,10 +2,10 @@
 // Runs the real tend binary as PID 1 of a new PID namespace or as a subreaper, and watches it.
 #pragma once
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include <chrono>
 #include <functional>
 #include <initializer_list>
 #include <iosfwd>
@@ -16,17 +16,11 @@
 #include <utility>
 #include <vector>
 
+#include "harness.h"
+
 namespace tend::e2e {
 
-using Clock = std::chrono::steady_clock;
-using Duration = Clock::duration;
-using namespace std::chrono_literals;
-
-/// Safety net only: tests wait for events, and fail with a message when one does not come.
-inline constexpr Duration kEventTimeout = 10s;
-
-inline const std::string kTend = TEND_BINARY;
-inline const std::string kProbe = PROBE_BINARY;
+using namespace tend::test;  // NOLINT(google-build-using-namespace): the shared harness.
 
 /// How tend is started: as PID 1 inside `unshare --pid --fork --mount-proc`, or directly.
 enum class Mode { kPid1, kSubreaper };
@@ -61,17 +55,13 @@ struct Launch {
   int stdout_fd = -1;
 };
 
-/// The parsed "report ..." lines of the probe.
+/// The helper's parsed "report key=value ..." line.
 struct Report {
   std::map<std::string, std::string> facts;
   const std::string& operator[](const std::string& key) const;
   pid_t number(const std::string& key) const;
 };
 
-/// A wait status, said the way tests compare it: "exit 3", "signal 9", "signal 11 (core dumped)".
-std::string describe_status(int wait_status);
-std::string exit_with(int code);
-std::string died_of(int signo);
 /// What tend's parent sees when COMMAND died of `signo`: 128+N as PID 1, the signal elsewhere.
 std::string command_died_of(Mode mode, int signo);
 
@@ -92,6 +82,9 @@ class TendRun {
   pid_t command_pid();
 
   void signal_tend(int signo);
+  /// The usual end of a test: sends tend `signo`, waits for it to end, and returns how it
+  /// ended as describe_status says it, for an EXPECT_EQ against exit_with() or died_of().
+  std::string stop(int signo = SIGTERM, Duration timeout = kEventTimeout);
   void write_stdin(std::string_view text);
   void close_stdin();
 
@@ -100,7 +93,7 @@ class TendRun {
   /// Index in lines() of that line.
   size_t wait_for_line_index(std::string_view prefix, Duration timeout = kEventTimeout);
   const std::vector<std::string>& lines() const { return lines_; }
-  /// Waits for "<tag>report end" and returns that report.
+  /// Waits for the next "<tag>report ..." line and returns that report.
   Report wait_for_report(std::string_view tag = "");
   /// Everything tend and its children wrote to stderr so far.
   std::string stderr_text();
@@ -129,7 +122,8 @@ class TendRun {
   void pump(Clock::time_point deadline, int pid_fd = -1);
   void read_from(int& fd, std::string& buffer, bool is_stdout);
   [[noreturn]] void fail(std::string_view what);
-  void kill_everything();
+  [[noreturn]] void fail_timed_out(Duration timeout, std::string_view what);
+  void clean_up();
 
   Mode mode_;
   pid_t root_pid_ = -1;
@@ -149,61 +143,15 @@ class TendRun {
 };
 
 /// Runs tend to its end and returns how it ended with its output.
-struct Outcome {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
 Outcome run_to_exit(Mode mode, Launch launch, Duration timeout = kEventTimeout);
 
-/// What /proc/<pid>/stat says; nullopt once the process is gone (reaped).
-struct ProcStat {
-  char state = '?';
-  pid_t ppid = 0;
-  pid_t pgrp = 0;
-  pid_t session = 0;
-};
-std::optional<ProcStat> read_stat(pid_t pid);
-/// Alive: exists and is neither a zombie nor dead.
-bool is_alive(pid_t pid);
-/// "Name: value" lines of /proc/<pid>/status; empty once the process is gone.
-std::map<std::string, std::string> read_status(pid_t pid);
-/// Leading number of a /proc/<pid>/status field, e.g. VmRSS in kB.
-long status_number(pid_t pid, const std::string& field);
-std::vector<pid_t> children_of(pid_t pid);
-std::vector<pid_t> descendants_of(pid_t pid);
-/// Targets of the links in /proc/<pid>/fd, by fd number.
-std::map<int, std::string> fd_targets(pid_t pid);
-std::string read_link(const std::string& path);
-
-/// A fresh directory under /tmp, removed with everything in it when this goes away.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(std::string_view name, std::string_view content, mode_t mode = 0644) const;
-
- private:
-  std::string path_;
-};
-
-/// "Hex signal mask" as /proc/<pid>/status prints SigBlk and SigIgn.
-std::string mask_of(const std::vector<int>& signals);
-std::string signal_label(int signo);
-
-/// The probe's command line: {kProbe, words...}.
-std::vector<std::string> probe(std::initializer_list<std::string> words);
-/// tend's arguments: options, then the probe with its words.
-std::vector<std::string> options_then_probe(std::initializer_list<std::string> options,
-                                            std::initializer_list<std::string> words);
-/// Start of the line the probe prints for a received signal: "[TAG ]signal N ".
+/// The helper's command line: {kHelper, words...}.
+std::vector<std::string> helper(std::initializer_list<std::string> words);
+/// tend's arguments: options, then the helper with its words.
+std::vector<std::string> options_then_helper(std::initializer_list<std::string> options,
+                                             std::initializer_list<std::string> words);
+/// Start of the line the helper prints for a received signal: "[TAG ]signal N ".
 std::string signal_line(int signo, std::string_view tag = "");
-/// Whether any line starts with `prefix`.
-bool has_line(const std::vector<std::string>& lines, std::string_view prefix);
-long long milliseconds(Duration duration);
 
 /// Test name suffix for parameterized tests over Mode.
 struct ModeName {

@@ -16,8 +16,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "cli/signal_name.h"
 #include "sys/parse_whole.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 namespace {

@@ -15,12 +15,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "service/environment.h"
 #include "sys/pidfd.h"
 #include "sys/processes.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "init/init.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "service/printable.h"
 #include "sys/interpreter.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 

@@ -18,12 +18,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "procfile/command_line.h"
 #include "procfile/procfile.h"
 #include "sys/processes.h"
+#include "sys/signal_name.h"
 #include "sys/signals.h"
 
 namespace tend {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Signal names and numbers as users type them: "TERM", "sigterm", "15", "RTMIN+2".
-#include "cli/signal_name.h"
+#include "sys/signal_name.h"
 
 #include <algorithm>
 #include <array>

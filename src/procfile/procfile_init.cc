@@ -182,10 +182,8 @@ void ProcfileInit::handle_signal(const ReceivedSignal& received) {
   int signo = received.signo;
   if (signo == SIGCHLD) return reap_children();
   if (received.sender == self_) return;  // tend's own (a SIGPIPE): never passed on.
-  if (spdlog::should_log(spdlog::level::debug)) {
-    spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
-                  phase_name(phase_));
-  }
+  spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
+                phase_name(phase_));
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
     spdlog::info("dropped {} as asked by --rewrite", SignalLabel{signo});
@@ -207,7 +205,7 @@ void ProcfileInit::reap_children() {
       if (service != services_.end()) {
         service->pid = -1;
         end_service(*service, pid, ChildStatus::from_wait_status(status));
-      } else if (spdlog::should_log(spdlog::level::debug)) {
+      } else {
         spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
       }
       continue;

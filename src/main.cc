@@ -42,7 +42,7 @@ void set_up_logging(int verbosity) {
 }  // namespace
 
 // libstdc++'s default terminate handler demangles the exception's type name, which links the
-// whole C++ demangler (~50 KB) into the static binary. tend catches what it expects; anything
+// whole C++ demangler into the static binary. tend catches what it expects; anything
 // else aborts without the pretty name.
 namespace __gnu_cxx {
 void __verbose_terminate_handler() { std::abort(); }

@@ -336,7 +336,7 @@ void Init::escalate() {
     signal_main(SIGKILL);
     main = fmt::format("{} {} and ", main_group_ > 0 ? "process group" : "pid", main_pid_);
     // The killed processes exit in their own time slices: on a shared CPU, the walk through /proc
-    // below would hold them up by a millisecond or more. Let them go first.
+    // below would hold them up. Let them go first.
     sched_yield();
   }
   int count = signal_leftovers(SIGKILL);

@@ -15,7 +15,7 @@ class Terminal {
  public:
   /// The controlling terminal when tend has one and one of fds 0-2 is a terminal; else nullopt.
   /// Saves the terminal settings of this moment, for restore_settings().
-  static std::optional<Terminal> open_controlling();
+  [[nodiscard]] static std::optional<Terminal> open_controlling();
 
   int fd() const { return fd_.get(); }
   pid_t foreground() const;

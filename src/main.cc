@@ -48,7 +48,8 @@ namespace __gnu_cxx {
 void __verbose_terminate_handler() { std::abort(); }
 }  // namespace __gnu_cxx
 
-int main(int argc, char** argv) {
+// An exception tend does not expect ends it through std::terminate, by design (see above).
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   // Captured before tend changes anything: COMMAND gets exactly this.
   const tend::Inheritance inherited = tend::Inheritance::capture();
   tend::ParseOutcome parsed = tend::parse_options(argc, argv);

@@ -421,7 +421,8 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     const CLI::Option* option = app.get_option_no_throw(name);
     return option != nullptr && option->get_expected_min() > 0;
   });
-  std::vector<std::string> option_args(args.begin(), args.begin() + command_start);
+  auto command = args.begin() + static_cast<std::ptrdiff_t>(command_start);
+  std::vector<std::string> option_args(args.begin(), command);
   if (!option_args.empty() && option_args.back() == "--") option_args.pop_back();
 
   ParseOutcome outcome;
@@ -454,7 +455,7 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     outcome.message = usage_error(error);
     return outcome;
   }
-  options.command.assign(args.begin() + command_start, args.end());
+  options.command.assign(command, args.end());
   if (!options.procfile.empty() && !options.command.empty()) {
     outcome.exit_code = kUsageError;
     outcome.message = usage_error(

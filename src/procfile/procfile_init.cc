@@ -30,7 +30,7 @@ namespace tend {
 namespace {
 
 /// A Procfile larger than this is not a Procfile.
-constexpr off_t kMaxProcfileSize = 1024 * 1024;
+constexpr off_t kMaxProcfileSize = off_t{1024} * 1024;
 
 /// The Procfile's text; nullopt (errno set) when it cannot be read as a regular file.
 std::optional<std::string> read_procfile(const std::string& path) {

@@ -12,6 +12,7 @@ scripts/deps.sh --fuzz "${real_packages[@]}"
 echo "== formatting (.clang-format)"
 git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'fuzz/*.cc' 'fuzz/*.h' |
   xargs clang-format --dry-run -Werror
+scripts/tidy.sh
 
 for kind in release asan; do
   echo "== $kind build"

@@ -6,7 +6,7 @@
 
 #include "check.h"
 #include "cli/options.h"
-#include "cli/signal_name.h"
+#include "sys/signal_name.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto signo = tend::parse_signal(tend::fuzz::as_text(data, size))) {

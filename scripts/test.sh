@@ -13,6 +13,7 @@ scripts/deps.sh --fuzz "${real_packages[@]}"
 echo "== formatting (.clang-format)"
 git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'fuzz/*.cc' 'fuzz/*.h' |
   xargs clang-format --dry-run -Werror
+scripts/tidy.sh
 
 echo "== shell scripts (shellcheck, settings in .shellcheckrc)"
 # Every tracked *.sh, and every file without an extension whose first line runs sh or bash.

@@ -2,10 +2,11 @@
 // Parsing of human durations such as "500ms", "1.5s", "1m", "10" (seconds) and "inf".
 #include "cli/duration.h"
 
-#include <charconv>
 #include <cstdint>
 
 #include <fmt/format.h>
+
+#include "sys/parse_whole.h"
 
 namespace tend {
 namespace {
@@ -27,13 +28,11 @@ bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '.'; }
 
 /// The value of plain decimal digits; nullopt when malformed, or too long (then `*error` says so).
 std::optional<uint64_t> parse_digits(std::string_view digits, DurationError* error) {
-  uint64_t value = 0;
-  auto [end, result] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || end != digits.data() + digits.size()) return std::nullopt;
-  if (result == std::errc::result_out_of_range && error != nullptr) {
+  WholeNumberError why = WholeNumberError::kMalformed;
+  std::optional<uint64_t> value = parse_whole<uint64_t>(digits, &why);
+  if (!value && why == WholeNumberError::kOutOfRange && error != nullptr) {
     *error = DurationError::kTooLong;
   }
-  if (result != std::errc()) return std::nullopt;
   return value;
 }
 

@@ -25,7 +25,8 @@ enum class DurationError { kMalformed, kTooLong };
 /// Parses a non-negative duration; a bare number is seconds, a fraction of a millisecond counts
 /// as a whole one. Returns nullopt when malformed or longer than kLongestDuration, and then sets
 /// `*error` (when given) to say which.
-std::optional<Millis> parse_duration(std::string_view text, DurationError* error = nullptr);
+[[nodiscard]] std::optional<Millis> parse_duration(std::string_view text,
+                                                   DurationError* error = nullptr);
 
 /// Formats a duration the way parse_duration reads it: "10s", "1.5s", "250ms", "inf".
 std::string format_duration(Millis duration);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <string_view>
 
 #include <sys/resource.h>
@@ -17,7 +16,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "cli/signal_name.h"
+#include "sys/parse_whole.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 namespace {
@@ -171,15 +171,6 @@ std::string usage_error(std::string_view what) {
   return fmt::format("tend: {}\n{}\n", what, kHelpHint);
 }
 
-/// A whole decimal number, nothing around it; nullopt when malformed or beyond `Number`.
-template <typename Number>
-std::optional<Number> parse_decimal(std::string_view text) {
-  Number value{};
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 /// One -v ("true"), or a count: digits of any length (more than 2 logs no more), true, false.
 std::optional<int> verbosity_count(std::string_view text) {
   if (text == "true") return 1;
@@ -245,7 +236,7 @@ std::string convert_durations(const RawOptions& raw, Options& options) {
 std::string convert_ready_fd(const RawOptions& raw, Options& options) {
   if (raw.given.count("--ready-fd") == 0) return {};
   long limit = descriptor_limit();
-  std::optional<int> fd = parse_decimal<int>(raw.ready_fd);
+  std::optional<int> fd = parse_whole<int>(raw.ready_fd);
   if (!fd || *fd <= 2 || *fd >= limit) {
     return fmt::format(
         "invalid --ready-fd '{}': expected a descriptor number from 3 to {} (the descriptor "
@@ -290,7 +281,7 @@ std::string convert_numbers(const RawOptions& raw, Options& options) {
     options.verbosity = std::min(options.verbosity + *count, 2);  // 2 logs everything already.
   }
   for (const std::string& text : raw.success_exits) {
-    std::optional<int> code = parse_decimal<int>(text);
+    std::optional<int> code = parse_whole<int>(text);
     if (!code || *code < 0 || *code > 255) {
       return fmt::format("invalid --success-exit '{}': expected an exit code from 0 to 255", text);
     }
@@ -387,12 +378,9 @@ std::optional<RestartPolicy> parse_restart_policy(std::string_view text) {
   constexpr std::string_view kPrefix = "on-failure:";
   if (text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   std::string_view digits = text.substr(kPrefix.size());
-  int max = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), max);
-  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || max < 0) {
-    return std::nullopt;
-  }
-  return RestartPolicy{Mode::kOnFailure, max};
+  std::optional<int> max = parse_whole<int>(digits);  // "-0" is 0.
+  if (!max || *max < 0) return std::nullopt;
+  return RestartPolicy{Mode::kOnFailure, *max};
 }
 
 std::optional<std::pair<int, int>> parse_rewrite(std::string_view text) {
@@ -433,7 +421,8 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     const CLI::Option* option = app.get_option_no_throw(name);
     return option != nullptr && option->get_expected_min() > 0;
   });
-  std::vector<std::string> option_args(args.begin(), args.begin() + command_start);
+  auto command = args.begin() + static_cast<std::ptrdiff_t>(command_start);
+  std::vector<std::string> option_args(args.begin(), command);
   if (!option_args.empty() && option_args.back() == "--") option_args.pop_back();
 
   ParseOutcome outcome;
@@ -466,7 +455,7 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     outcome.message = usage_error(error);
     return outcome;
   }
-  options.command.assign(args.begin() + command_start, args.end());
+  options.command.assign(command, args.end());
   if (!options.procfile.empty() && !options.command.empty()) {
     outcome.exit_code = kUsageError;
     outcome.message = usage_error(

@@ -37,7 +37,7 @@ struct RestartPolicy {
 };
 
 /// Parses "no", "on-failure", "on-failure:MAX" or "always"; nullopt when malformed.
-std::optional<RestartPolicy> parse_restart_policy(std::string_view text);
+[[nodiscard]] std::optional<RestartPolicy> parse_restart_policy(std::string_view text);
 
 struct Options {
   std::vector<std::string> command;
@@ -85,7 +85,7 @@ struct ParseOutcome {
 };
 
 /// Parses argv and the TEND_* variables of the environment; the command line wins.
-ParseOutcome parse_options(int argc, const char* const* argv);
+[[nodiscard]] ParseOutcome parse_options(int argc, const char* const* argv);
 
 /// Index of the first word of COMMAND in args (after a "--" if there is one), or args.size().
 /// `takes_value` says whether an option name such as "-t" or "--grace" consumes a value.
@@ -93,7 +93,7 @@ size_t find_command_start(const std::vector<std::string>& args,
                           const std::function<bool(const std::string&)>& takes_value);
 
 /// Parses "FROM:TO" (signal names or numbers, TO may be 0); nullopt when malformed.
-std::optional<std::pair<int, int>> parse_rewrite(std::string_view text);
+[[nodiscard]] std::optional<std::pair<int, int>> parse_rewrite(std::string_view text);
 
 /// RLIMIT_NOFILE's soft limit (INT_MAX when unlimited): dup2 refuses a descriptor number at or
 /// above it, so every descriptor COMMAND is handed must be below it.

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/signal_name.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 

@@ -31,7 +31,7 @@ struct ChildStatus {
 };
 
 /// What tend does at the very end: exit with `code`, or first try to die of `signal`.
-struct TendExit {
+struct [[nodiscard]] TendExit {
   int code = 0;
   int signal = 0;  ///< Non-zero: end by this signal (tend is not PID 1), `code` is the fallback.
 };

@@ -15,12 +15,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "service/environment.h"
 #include "sys/pidfd.h"
 #include "sys/processes.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 namespace {
@@ -149,10 +149,8 @@ void Init::handle_signal(const ReceivedSignal& received) {
   // tend's own: the SIGPIPE of a write to a closed stderr, or anything else it raised. Passing it
   // on would kill COMMAND for tend's fault, and logging it could raise it again.
   if (received.sender == self_) return;
-  if (spdlog::should_log(spdlog::level::debug)) {  // Forwarding builds no message by default.
-    spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
-                  phase_name(phase_));
-  }
+  spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
+                phase_name(phase_));
   if (terminal_ && reached_command_directly(signo, received.sent_by_kernel(),
                                             terminal_->foreground(), command_group())) {
     spdlog::debug("not forwarding {}: the terminal sent it to COMMAND too", SignalLabel{signo});
@@ -237,9 +235,7 @@ void Init::reap_children() {
     } else if (pid > 0 && pid == command_pid_ && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
     } else if (pid > 0) {
-      if (spdlog::should_log(spdlog::level::debug)) {  // Only -vv pays for the message.
-        spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
-      }
+      spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
     } else if (pid < 0 && errno == EINTR) {
       continue;
     } else {
@@ -251,7 +247,7 @@ void Init::reap_children() {
 }
 
 void Init::forward(int signo) {
-  if (signal_main(signo) && spdlog::should_log(spdlog::level::info)) {
+  if (signal_main(signo)) {
     bool group = main_pid_ > 0 ? main_group_ > 0 : !options_.single_child;
     spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, group ? "process group" : "pid",
                  main_pid_ > 0 ? main_pid_ : command_pid_);
@@ -340,7 +336,7 @@ void Init::escalate() {
     signal_main(SIGKILL);
     main = fmt::format("{} {} and ", main_group_ > 0 ? "process group" : "pid", main_pid_);
     // The killed processes exit in their own time slices: on a shared CPU, the walk through /proc
-    // below would hold them up by a millisecond or more. Let them go first.
+    // below would hold them up. Let them go first.
     sched_yield();
   }
   int count = signal_leftovers(SIGKILL);

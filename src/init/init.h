@@ -111,7 +111,7 @@ class Init {
   void handle_ready_fd();
   void notify_upstream(const std::string& text) const;
 
-  // Terminal (terminal.cc of init).
+  // Terminal (job_control.cc).
   void handle_command_stopped(int stop_signal);
   void resume_command();
   void give_back_terminal();

@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: MIT
-// Init and the terminal: job control between the shell above tend and COMMAND below it.
+// Init and the terminal: carries out the job-control decisions of terminal/terminal.h.
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "init/init.h"
+#include "sys/signal_name.h"
 
 namespace tend {
 
-/// COMMAND stopped itself or was stopped by the terminal (Ctrl-Z, or reading it in the
-/// background). Under a shell, tend stops too, so that the shell sees its job stopped and
-/// `fg`/`bg` work; as session leader (a container) nobody could resume it, so tend does.
+/// COMMAND was stopped (Ctrl-Z): tend stops with it, or continues it at once.
 void Init::handle_command_stopped(int stop_signal) {
   spdlog::info("COMMAND (pid {}) stopped by {}", command_pid_, SignalLabel{stop_signal});
-  if (getsid(0) == getpid() || !stop_self(stop_signal)) resume_command();
+  bool tend_leads_its_session = getsid(0) == getpid();
+  // stop_self returns false when the kernel discarded the stop (an orphaned process group).
+  if (!should_stop_with_command(tend_leads_its_session) || !stop_self(stop_signal)) {
+    resume_command();
+  }
 }
 
 void Init::resume_command() {
-  pid_t foreground = terminal_->foreground();
-  if (foreground == own_group_ || foreground == command_group()) {
+  if (should_give_command_the_terminal(terminal_->foreground(), own_group_, command_group())) {
     terminal_->hand_to(command_group());
   }
   forward(SIGCONT);
@@ -29,8 +30,7 @@ void Init::resume_command() {
 /// COMMAND died of a signal and so had no chance to restore them itself.
 void Init::give_back_terminal() {
   if (!terminal_) return;
-  if (command_pid_ > 0 && terminal_->is_foreground(command_group()) &&
-      command_group() != own_group_) {
+  if (should_take_back_terminal(terminal_->foreground(), own_group_, command_group())) {
     terminal_->hand_to(own_group_);
   }
   if (last_status_.signaled) terminal_->restore_settings();

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: MIT
-// How tend reports failures and sends signals: one wording, expected errno values as outcomes.
+// How tend reports failures: one wording for errors, and exit 125 for those of setup.
 #include "init/report.h"
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "service/printable.h"
 #include "sys/interpreter.h"
 
@@ -36,14 +33,6 @@ std::string describe_exec_error(const std::string& command, int error) {
     }
   }
   return std::strerror(error);
-}
-
-bool send_signal(pid_t target, int signo) {
-  if (kill(target, signo) == 0) return true;
-  if (errno != ESRCH) {
-    spdlog::warn("cannot send {} to {}: {}", SignalLabel{signo}, target, std::strerror(errno));
-  }
-  return false;
 }
 
 }  // namespace tend

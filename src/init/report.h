@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
-// How tend reports failures and sends signals: one wording, expected errno values as outcomes.
+// How tend reports failures: one wording for errors, and exit 125 for those of setup.
 #pragma once
-
-#include <sys/types.h>
 
 #include <string>
 #include <string_view>
@@ -23,8 +21,5 @@ TendExit usage_failure(std::string_view what);
 /// Why exec of `command` failed with `error`, for "cannot run 'COMMAND': ...": strerror, or for
 /// a script whose "#!" interpreter is missing (ENOENT of a file that is there), that interpreter.
 std::string describe_exec_error(const std::string& command, int error);
-
-/// kill(2) where a vanished target (ESRCH) is an expected outcome, not an error.
-bool send_signal(pid_t target, int signo);
 
 }  // namespace tend

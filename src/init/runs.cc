@@ -80,7 +80,9 @@ std::optional<TendExit> Init::start_run() {
   }
   if (ready.read_end.is_open()) {
     ready_pipe_ = std::move(ready.read_end);
-    loop_->watch(ready_pipe_.get(), [this] { handle_ready_fd(); });
+    if (!loop_->watch(ready_pipe_.get(), [this] { handle_ready_fd(); })) {
+      spdlog::warn("cannot watch the ready pipe: {}", std::strerror(errno));
+    }
   }
   if (options_.pidfile.empty()) adopt_main_process(command_pid_, "started");
   return std::nullopt;
@@ -134,10 +136,13 @@ void Init::watch_pid_file() {
     spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
     return;
   }
-  loop_->watch(pid_file_->watch_fd(), [this] {
+  bool watched = loop_->watch(pid_file_->watch_fd(), [this] {
     pid_file_->handle_events();
     adopt_pid_file();
   });
+  if (!watched) {
+    spdlog::warn("cannot watch pid file '{}': {}", options_.pidfile, std::strerror(errno));
+  }
 }
 
 void Init::adopt_main_process(pid_t pid, const char* how) {

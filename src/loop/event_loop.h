@@ -34,7 +34,7 @@ struct ReceivedSignal {
 
 /// Time left until `deadline`, for the wait: nullopt (sleep forever) without a deadline, zero once
 /// it has passed.
-std::optional<timespec> time_left(std::optional<TimePoint> deadline, TimePoint now);
+[[nodiscard]] std::optional<timespec> time_left(std::optional<TimePoint> deadline, TimePoint now);
 
 class EventLoop {
  public:
@@ -43,14 +43,14 @@ class EventLoop {
 
   /// Every signal must be blocked already (take_over_signals): they are read from a signalfd.
   /// Returns nullopt, errno set, when the signalfd cannot be made.
-  static std::optional<EventLoop> create(SignalHandler on_signal);
+  [[nodiscard]] static std::optional<EventLoop> create(SignalHandler on_signal);
 
   /// Calls `handler` whenever `fd` is readable (or hung up), until unwatched. The fd becomes
   /// non-blocking. Returns false, errno set, on failure.
-  bool watch(int fd, Handler handler);
+  [[nodiscard]] bool watch(int fd, Handler handler);
   /// Calls `handler` whenever `fd` can be written to (or has an error), until unwatched. The fd's
   /// flags are left alone: it may be shared with other processes.
-  bool watch_writable(int fd, Handler handler);
+  [[nodiscard]] bool watch_writable(int fd, Handler handler);
   void unwatch(int fd);
 
   /// Sleeps until a signal, a readable watched fd, or `deadline` (forever without one), then
@@ -60,7 +60,7 @@ class EventLoop {
  private:
   EventLoop(UniqueFd epoll, UniqueFd signals, SignalHandler on_signal)
       : epoll_(std::move(epoll)), signals_(std::move(signals)), on_signal_(std::move(on_signal)) {}
-  bool add(int fd, uint32_t events = EPOLLIN);
+  [[nodiscard]] bool add(int fd, uint32_t events = EPOLLIN);
   void take_signals();
   void run_handler(int fd);
 

@@ -42,10 +42,12 @@ class Timers {
   }
   bool is_armed(TimerId id) const { return (armed_ & bit(id)) != 0; }
   bool any_armed() const { return armed_ != 0; }
-  std::optional<TimePoint> deadline(TimerId id) const { return deadlines_[index(id)]; }
+  [[nodiscard]] std::optional<TimePoint> deadline(TimerId id) const {
+    return deadlines_[index(id)];
+  }
 
   /// The earliest armed deadline, or nullopt when nothing is armed (sleep without a timeout).
-  std::optional<TimePoint> earliest() const {
+  [[nodiscard]] std::optional<TimePoint> earliest() const {
     return any_armed() ? earliest_armed() : std::nullopt;
   }
 
@@ -53,7 +55,7 @@ class Timers {
   std::vector<TimerId> take_expired(TimePoint now);
 
  private:
-  std::optional<TimePoint> earliest_armed() const;
+  [[nodiscard]] std::optional<TimePoint> earliest_armed() const;
   static size_t index(TimerId id) { return static_cast<size_t>(id); }
   static unsigned bit(TimerId id) { return 1u << index(id); }
   std::optional<TimePoint>& slot(TimerId id) { return deadlines_[index(id)]; }

@@ -16,7 +16,7 @@ namespace tend {
 namespace {
 
 /// One write takes at most this much: a pipe's default capacity.
-constexpr size_t kWriteChunk = 64 * 1024;
+constexpr size_t kWriteChunk = size_t{64} * 1024;
 
 }  // namespace
 

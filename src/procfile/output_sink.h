@@ -28,7 +28,7 @@ class OutputSink {
 
   /// Writes as much of the queue as the reader takes now; true when some is left (then the
   /// caller waits for the fd to become writable). A reader that is gone drops everything.
-  bool write_some();
+  [[nodiscard]] bool write_some();
   /// At the end: gives a slow reader until `deadline` to take the rest, then drops it.
   void drain_until(TimePoint deadline);
 

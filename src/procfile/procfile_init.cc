@@ -18,19 +18,19 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/signal_name.h"
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "procfile/command_line.h"
 #include "procfile/procfile.h"
 #include "sys/processes.h"
+#include "sys/signal_name.h"
 #include "sys/signals.h"
 
 namespace tend {
 namespace {
 
 /// A Procfile larger than this is not a Procfile.
-constexpr off_t kMaxProcfileSize = 1024 * 1024;
+constexpr off_t kMaxProcfileSize = off_t{1024} * 1024;
 
 /// The Procfile's text; nullopt (errno set) when it cannot be read as a regular file.
 std::optional<std::string> read_procfile(const std::string& path) {
@@ -182,10 +182,8 @@ void ProcfileInit::handle_signal(const ReceivedSignal& received) {
   int signo = received.signo;
   if (signo == SIGCHLD) return reap_children();
   if (received.sender == self_) return;  // tend's own (a SIGPIPE): never passed on.
-  if (spdlog::should_log(spdlog::level::debug)) {
-    spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
-                  phase_name(phase_));
-  }
+  spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
+                phase_name(phase_));
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
     spdlog::info("dropped {} as asked by --rewrite", SignalLabel{signo});
@@ -207,7 +205,7 @@ void ProcfileInit::reap_children() {
       if (service != services_.end()) {
         service->pid = -1;
         end_service(*service, pid, ChildStatus::from_wait_status(status));
-      } else if (spdlog::should_log(spdlog::level::debug)) {
+      } else {
         spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
       }
       continue;

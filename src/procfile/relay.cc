@@ -20,9 +20,9 @@ namespace tend {
 namespace {
 
 /// Bytes of whole lines waiting for each of tend's stdout and stderr.
-constexpr size_t kQueueBound = 64 * 1024;
+constexpr size_t kQueueBound = size_t{64} * 1024;
 /// Reads of one pipe per wake-up: a chatty service must not starve the others or the signals.
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 /// At the end, how long a slow reader gets to take the rest.
 constexpr Millis kFinalDrain{250};
 

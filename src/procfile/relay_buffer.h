@@ -18,7 +18,7 @@ std::string service_prefix(std::string_view name, size_t width);
 /// kMaxLine (each a line of its own), so that one endless line cannot hold memory.
 class LineAssembler {
  public:
-  static constexpr size_t kMaxLine = 16 * 1024;
+  static constexpr size_t kMaxLine = size_t{16} * 1024;
   using Sink = std::function<void(std::string_view line)>;  ///< A line without its '\n'.
 
   /// Calls `sink` for every line that `data` completes; keeps the rest.

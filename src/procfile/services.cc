@@ -12,10 +12,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "init/report.h"
 #include "procfile/procfile_init.h"
 #include "service/environment.h"
 #include "sys/processes.h"
+#include "sys/signals.h"
 #include "sys/spawn.h"
 
 namespace tend {

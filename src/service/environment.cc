@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdlib>
 #include <string_view>
 
@@ -15,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/options.h"
+#include "sys/parse_whole.h"
 
 namespace tend {
 namespace {
@@ -27,26 +27,14 @@ std::string_view name_of(std::string_view assignment) {
   return assignment.substr(0, assignment.find('='));
 }
 
-/// A whole decimal number; nullopt when malformed or beyond `Number` (atoi would wrap).
-template <typename Number>
-std::optional<Number> parse_decimal(const char* text) {
-  std::string_view digits = text;
-  Number value{};
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 }  // namespace
 
 std::optional<int> listen_fds_for(const char* listen_pid, const char* listen_fds, pid_t self,
                                   long fd_limit, std::string& problem) {
-  if (listen_pid == nullptr || listen_fds == nullptr || parse_decimal<pid_t>(listen_pid) != self) {
+  if (listen_pid == nullptr || listen_fds == nullptr || parse_whole<pid_t>(listen_pid) != self) {
     return std::nullopt;
   }
-  std::optional<int> count = parse_decimal<int>(listen_fds);
+  std::optional<int> count = parse_whole<int>(listen_fds);
   if (count == 0) return std::nullopt;
   if (!count || *count < 0 || *count > fd_limit - 3) {
     problem = fmt::format("ignored LISTEN_FDS='{}': expected a count from 1 to {}", listen_fds,

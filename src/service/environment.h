@@ -31,11 +31,11 @@ std::vector<std::string> build_command_environment(const std::vector<std::string
 /// gives when LISTEN_PID names `self`. nullopt when either is unset or names another process, or
 /// LISTEN_FDS is 0; also nullopt, with `problem` saying why, when LISTEN_FDS is not a count from
 /// 1 to `fd_limit` - 3.
-std::optional<int> listen_fds_for(const char* listen_pid, const char* listen_fds, pid_t self,
-                                  long fd_limit, std::string& problem);
+[[nodiscard]] std::optional<int> listen_fds_for(const char* listen_pid, const char* listen_fds,
+                                                pid_t self, long fd_limit, std::string& problem);
 
 /// listen_fds_for tend itself, from its environment; a problem is logged as a warning.
-std::optional<int> inherited_listen_fds();
+[[nodiscard]] std::optional<int> inherited_listen_fds();
 
 /// The current process's environment as strings.
 std::vector<std::string> current_environment();

@@ -8,23 +8,16 @@
 #include <chrono>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "sys/parse_whole.h"
 
 namespace tend {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-template <typename Number>
-std::optional<Number> parse_number(std::string_view text) {
-  Number value{};
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 /// Fills a sockaddr_un for "/path" or "@abstract"; returns its length, 0 when it does not fit.
 socklen_t make_address(const std::string& address, sockaddr_un& out) {
@@ -78,9 +71,9 @@ NotifyMessage parse_notify_message(std::string_view text) {
     if (name == "STOPPING") message.stopping = value == "1";
     if (name == "WATCHDOG") message.watchdog_ping = value == "1";
     if (name == "STATUS") message.status = std::string(value);
-    if (name == "MAINPID") message.main_pid = parse_number<pid_t>(value);
-    if (name == "WATCHDOG_USEC") message.watchdog_usec = parse_number<uint64_t>(value);
-    if (name == "EXTEND_TIMEOUT_USEC") message.extend_timeout_usec = parse_number<uint64_t>(value);
+    if (name == "MAINPID") message.main_pid = parse_whole<pid_t>(value);
+    if (name == "WATCHDOG_USEC") message.watchdog_usec = parse_whole<uint64_t>(value);
+    if (name == "EXTEND_TIMEOUT_USEC") message.extend_timeout_usec = parse_whole<uint64_t>(value);
   }
   if (message.main_pid && *message.main_pid <= 0) message.main_pid.reset();
   return message;

@@ -35,7 +35,7 @@ Millis millis_from_usec(uint64_t usec);
 
 /// The watchdog interval that WATCHDOG_USEC=usec asks for; nullopt turns the watchdog off, as
 /// systemd reads 0 and UINT64_MAX (its USEC_INFINITY).
-std::optional<Millis> watchdog_interval(uint64_t usec);
+[[nodiscard]] std::optional<Millis> watchdog_interval(uint64_t usec);
 
 /// One datagram received on the notify socket, with the sender's pid from its credentials.
 struct Notification {
@@ -48,17 +48,18 @@ struct Notification {
 class NotifySocket {
  public:
   /// Binds "@tend/notify/PID/TIME"; nullopt (errno set) on failure.
-  static std::optional<NotifySocket> create();
+  [[nodiscard]] static std::optional<NotifySocket> create();
   /// Binds the first of name(0), name(1), ... that no other socket holds (a few tries); nullopt
   /// (errno set) on failure.
-  static std::optional<NotifySocket> create(const std::function<std::string(int attempt)>& name);
+  [[nodiscard]] static std::optional<NotifySocket> create(
+      const std::function<std::string(int attempt)>& name);
 
   int fd() const { return fd_.get(); }
   /// The value for COMMAND's NOTIFY_SOCKET ("@name").
   const std::string& address() const { return address_; }
 
   /// Reads one pending datagram (closing any descriptors passed with it); nullopt when none.
-  std::optional<Notification> receive() const;
+  [[nodiscard]] std::optional<Notification> receive() const;
 
  private:
   NotifySocket(UniqueFd fd, std::string address)
@@ -68,6 +69,6 @@ class NotifySocket {
 };
 
 /// Sends `text` to the sd_notify socket at `address` (a path or "@name"); false on failure.
-bool send_notification(const std::string& address, std::string_view text);
+[[nodiscard]] bool send_notification(const std::string& address, std::string_view text);
 
 }  // namespace tend

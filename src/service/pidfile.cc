@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sys/parse_whole.h"
 #include "sys/processes.h"
 #include "sys/unique_fd.h"
 
@@ -47,11 +47,8 @@ std::optional<pid_t> parse_pid(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
     text.remove_suffix(1);
   }
-  pid_t pid = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), pid);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || pid <= 0) {
-    return std::nullopt;
-  }
+  std::optional<pid_t> pid = parse_whole<pid_t>(text);
+  if (!pid || *pid <= 0) return std::nullopt;
   return pid;
 }
 

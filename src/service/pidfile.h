@@ -19,7 +19,7 @@ namespace tend {
 inline constexpr size_t kMaxPidFileSize = 4096;
 
 /// The pid in a pid file's text: digits, optionally surrounded by white space; nullopt otherwise.
-std::optional<pid_t> parse_pid(std::string_view text);
+[[nodiscard]] std::optional<pid_t> parse_pid(std::string_view text);
 
 /// What is at a pid file's path, looked at once without blocking.
 struct PidFileText {
@@ -71,7 +71,7 @@ class PidFile {
   std::string describe_wait(const std::string& timeout) const;
 
   /// Starts the watch; false (errno set) when inotify fails.
-  bool watch();
+  [[nodiscard]] bool watch();
   bool is_watched() const { return watch_.has_value(); }
   int watch_fd() const { return watch_->fd(); }
   /// Call when watch_fd() is readable.

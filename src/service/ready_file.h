@@ -33,9 +33,9 @@ class ReadyFile {
 
  private:
   /// A new file at the path, never an existing one nor through a symlink.
-  UniqueFd create_new(int directory) const;
+  [[nodiscard]] UniqueFd create_new(int directory) const;
   bool is_ours() const;
-  bool remove_if_stale(int directory) const;
+  [[nodiscard]] bool remove_if_stale(int directory) const;
 
   std::string path_;
   std::string directory_path_;

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 
+#include "sys/parse_whole.h"
 #include "sys/unique_fd.h"
 
 namespace tend {
@@ -28,11 +28,9 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 /// A uid or gid. (uid_t)-1 is none: to setresuid and chown it means "leave unchanged".
 std::optional<unsigned> parse_id(std::string_view text) {
-  unsigned value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  if (value == static_cast<uid_t>(-1)) return std::nullopt;
-  return value;
+  std::optional<unsigned> id = parse_whole<unsigned>(text);
+  if (id == static_cast<uid_t>(-1)) return std::nullopt;
+  return id;
 }
 
 /// The first line of a passwd/group text whose field `key_field` equals `key`.

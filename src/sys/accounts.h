@@ -22,10 +22,10 @@ struct Account {
 /// Resolves "USER[:GROUP]" (names or numbers) against the texts of passwd and group files.
 /// A number not in passwd is taken as it is, with the same number as its group and home "/".
 /// On failure returns nullopt and says why in `error`.
-std::optional<Account> resolve_account(std::string_view spec, std::string_view passwd,
-                                       std::string_view group, std::string& error);
+[[nodiscard]] std::optional<Account> resolve_account(std::string_view spec, std::string_view passwd,
+                                                     std::string_view group, std::string& error);
 
 /// resolve_account with /etc/passwd and /etc/group (a missing file counts as empty).
-std::optional<Account> resolve_account(std::string_view spec, std::string& error);
+[[nodiscard]] std::optional<Account> resolve_account(std::string_view spec, std::string& error);
 
 }  // namespace tend

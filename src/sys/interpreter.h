@@ -11,6 +11,6 @@ namespace tend {
 /// that exec fails with ENOENT although `command` is there; nullopt otherwise. `command` is looked
 /// up through PATH as execvp does when it has no '/'. Run in the parent after the failure: it
 /// reads files, which has no place between fork and exec.
-std::optional<std::string> missing_interpreter(const std::string& command);
+[[nodiscard]] std::optional<std::string> missing_interpreter(const std::string& command);
 
 }  // namespace tend

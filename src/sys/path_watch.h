@@ -23,7 +23,7 @@ std::string absolute_path(const std::string& path);
 class PathWatch {
  public:
   /// Starts watching for the absolute `path`. Returns nullopt (errno set) when inotify fails.
-  static std::optional<PathWatch> start(const std::string& path);
+  [[nodiscard]] static std::optional<PathWatch> start(const std::string& path);
 
   int fd() const { return fd_.get(); }
   /// Drains the pending events and moves the watches; call when fd() is readable.

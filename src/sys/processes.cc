@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "sys/parse_whole.h"
 #include "sys/pidfd.h"
 #include "sys/unique_fd.h"
 
@@ -30,13 +30,6 @@ struct ProcEntry {
   bool is_zombie;
   unsigned long long start;
 };
-
-std::optional<int> parse_int(std::string_view text) {
-  int value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 /// The 0-based field `index` of the space-separated `fields` (the text after comm's ')').
 std::string_view nth_field(std::string_view fields, int index) {
@@ -62,13 +55,10 @@ std::optional<ProcEntry> read_stat(const char* pid_name) {
   auto close_paren = stat.rfind(')');
   if (close_paren == std::string_view::npos || close_paren + 4 >= stat.size()) return std::nullopt;
   std::string_view rest = stat.substr(close_paren + 2);  // "S ppid ..."
-  auto parent = parse_int(nth_field(rest, 1));
-  std::string_view start_text = nth_field(rest, 19);
-  unsigned long long start = 0;
-  auto [end, error] =
-      std::from_chars(start_text.data(), start_text.data() + start_text.size(), start);
-  if (!parent || error != std::errc() || start_text.empty()) return std::nullopt;
-  return ProcEntry{*parent, rest[0] == 'Z', start};
+  auto parent = parse_whole<pid_t>(nth_field(rest, 1));
+  auto start = parse_whole<unsigned long long>(nth_field(rest, 19));
+  if (!parent || !start) return std::nullopt;
+  return ProcEntry{*parent, rest[0] == 'Z', *start};
 }
 
 std::optional<ProcEntry> read_stat(pid_t pid) {
@@ -84,7 +74,7 @@ bool proc_is_ours() {
   char target[32];
   ssize_t got = readlink("/proc/self", target, sizeof target - 1);
   if (got <= 0) return false;
-  return parse_int(std::string_view(target, static_cast<size_t>(got))) == getpid();
+  return parse_whole<pid_t>(std::string_view(target, static_cast<size_t>(got))) == getpid();
 }
 
 template <typename Visit>
@@ -92,7 +82,7 @@ bool for_each_entry(const char* directory, Visit visit) {
   DIR* dir = opendir(directory);
   if (dir == nullptr) return false;
   while (dirent* entry = readdir(dir)) {
-    if (auto number = parse_int(entry->d_name)) visit(*number, entry->d_name);
+    if (auto number = parse_whole<pid_t>(entry->d_name)) visit(*number, entry->d_name);
   }
   closedir(dir);
   return true;

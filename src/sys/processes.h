@@ -18,7 +18,7 @@ struct ListedProcess {
 
 /// Live (not zombie) processes below `root` in the process tree; nullopt when /proc cannot be
 /// read or is not the /proc of tend's own PID namespace (missing, empty, or another's).
-std::optional<std::vector<ListedProcess>> live_descendants(pid_t root);
+[[nodiscard]] std::optional<std::vector<ListedProcess>> live_descendants(pid_t root);
 
 /// Sends `signo` to `process` only if it is still the process listed: it is held by a pidfd,
 /// whose start time is then checked, so a pid reused in between is never signalled. Returns
@@ -30,14 +30,15 @@ bool signal_if_same(const ListedProcess& process, int signo);
 bool is_descendant(pid_t pid, pid_t root, bool zombie_too = false);
 
 /// The parent of `pid` as /proc says it; nullopt when it is not listed.
-std::optional<pid_t> parent_of(pid_t pid);
+[[nodiscard]] std::optional<pid_t> parent_of(pid_t pid);
 
 /// Whether `pid` has an entry in /proc (alive, or a zombie not yet reaped).
 bool is_listed(pid_t pid);
 
 /// Live processes below `root` that hold the file (device, inode) open for writing, each once;
 /// nullopt when /proc is missing.
-std::optional<std::vector<pid_t>> processes_writing(pid_t root, dev_t device, ino_t inode);
+[[nodiscard]] std::optional<std::vector<pid_t>> processes_writing(pid_t root, dev_t device,
+                                                                  ino_t inode);
 
 /// Closes every descriptor above 2 that is not close-on-exec: those tend inherited, since all of
 /// its own are close-on-exec. Found through /proc/self/fd, or by probing when /proc is missing.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Signal state: what tend inherited (handed on to COMMAND), and tend's own blocking.
+// Signal state: what tend inherited (handed on to COMMAND), tend's own blocking, and sending.
 #include "sys/signals.h"
 
 #include <sys/resource.h>
@@ -9,6 +9,10 @@
 
 #include <cerrno>
 #include <cstring>
+
+#include <spdlog/spdlog.h>
+
+#include "sys/signal_name.h"
 
 namespace tend {
 namespace {
@@ -88,6 +92,14 @@ bool stop_self(int signo) {
   sigset_t pending;
   sigpending(&pending);
   return sigismember(&pending, SIGCONT) == 1;  // Left pending for the event loop.
+}
+
+bool send_signal(pid_t target, int signo) {
+  if (kill(target, signo) == 0) return true;
+  if (errno != ESRCH) {
+    spdlog::warn("cannot send {} to {}: {}", SignalLabel{signo}, target, std::strerror(errno));
+  }
+  return false;
 }
 
 void die_by_signal(int signo) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Signal state: what tend inherited (handed on to COMMAND), and tend's own blocking.
+// Signal state: what tend inherited (handed on to COMMAND), tend's own blocking, and sending.
 #pragma once
 
 #include <signal.h>
+#include <sys/types.h>
 
 namespace tend {
 
@@ -25,12 +26,16 @@ struct InheritedSignals {
 void take_over_signals(const InheritedSignals& inherited);
 
 /// A non-blocking, close-on-exec signalfd for all 64 signals; -1 (errno set) on failure.
-int open_signalfd_for_every_signal();
+[[nodiscard]] int open_signalfd_for_every_signal();
 
 /// Stops tend with `signo` (SIGTSTP, SIGTTIN or SIGTTOU) the way an unblocked signal would,
 /// and returns once tend is continued. Returns false when the kernel discarded the stop (an
 /// orphaned process group cannot be stopped this way), true when tend was stopped and continued.
-bool stop_self(int signo);
+[[nodiscard]] bool stop_self(int signo);
+
+/// kill(2) where a vanished target (ESRCH) is an expected outcome: false, and logged only when
+/// the error is another (a warning).
+bool send_signal(pid_t target, int signo);
 
 /// Ends tend by signal `signo` as if it had not been caught, without a core dump; falls back to
 /// _exit(128 + signo) for a signal whose default action does not end the process.

@@ -105,7 +105,7 @@ int run_child(void* context) { become_command(*static_cast<ChildContext*>(contex
 class ChildStack {
  public:
   explicit ChildStack(size_t argc)
-      : size_((argc + 8) * sizeof(char*) + 64 * 1024 + 8 * 1024),
+      : size_((argc + 8) * sizeof(char*) + size_t{64} * 1024 + size_t{8} * 1024),
         base_(mmap(nullptr, size_, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0)) {}
   ChildStack(const ChildStack&) = delete;
@@ -123,6 +123,7 @@ class ChildStack {
 
 std::vector<char*> pointers_to(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
   for (auto& string : strings) pointers.push_back(string.data());
   pointers.push_back(nullptr);
   return pointers;
@@ -144,6 +145,7 @@ SpawnResult spawn(const SpawnRequest& request) {
   std::vector<char*> argv = pointers_to(args);
   std::vector<char*> envp = pointers_to(env);
   std::vector<char*> pid_slots;
+  pid_slots.reserve(pid_indexes.size() + 1);
   for (size_t i : pid_indexes) pid_slots.push_back(envp[i]);
   pid_slots.push_back(nullptr);
 

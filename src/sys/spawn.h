@@ -40,6 +40,6 @@ struct SpawnResult {
 };
 
 /// Starts the request as a new process; returns once the exec succeeded or failed.
-SpawnResult spawn(const SpawnRequest& request);
+[[nodiscard]] SpawnResult spawn(const SpawnRequest& request);
 
 }  // namespace tend

@@ -9,7 +9,7 @@
 
 namespace tend {
 
-class UniqueFd {
+class [[nodiscard]] UniqueFd {
  public:
   UniqueFd() = default;
   explicit UniqueFd(int fd) : fd_(fd) {}
@@ -41,7 +41,7 @@ struct Pipe {
 };
 
 /// Opens a close-on-exec pipe; returns open ends or sets errno and returns closed ones.
-Pipe make_pipe();
+[[nodiscard]] Pipe make_pipe();
 
 /// Descriptors held back from start-up, so that what must still work when tend is out of them
 /// (finding leftovers in /proc) can: released just before it, taken back after.

@@ -62,4 +62,14 @@ bool reached_command_directly(int signo, bool sent_by_kernel, pid_t foreground,
   return sent_by_kernel && is_terminal_signal(signo) && foreground == command_group;
 }
 
+bool should_stop_with_command(bool tend_leads_its_session) { return !tend_leads_its_session; }
+
+bool should_give_command_the_terminal(pid_t foreground, pid_t own_group, pid_t command_group) {
+  return foreground == own_group || foreground == command_group;
+}
+
+bool should_take_back_terminal(pid_t foreground, pid_t own_group, pid_t command_group) {
+  return command_group > 0 && command_group != own_group && foreground == command_group;
+}
+
 }  // namespace tend

@@ -15,7 +15,7 @@ class Terminal {
  public:
   /// The controlling terminal when tend has one and one of fds 0-2 is a terminal; else nullopt.
   /// Saves the terminal settings of this moment, for restore_settings().
-  static std::optional<Terminal> open_controlling();
+  [[nodiscard]] static std::optional<Terminal> open_controlling();
 
   int fd() const { return fd_.get(); }
   pid_t foreground() const;
@@ -42,5 +42,22 @@ bool is_terminal_signal(int signo);
 /// group is the terminal's foreground group.
 bool reached_command_directly(int signo, bool sent_by_kernel, pid_t foreground,
                               pid_t command_group);
+
+// Job control between the shell above tend and COMMAND below it. `foreground` is the terminal's
+// foreground process group (-1 once it hung up), `own_group` tend's, `command_group` COMMAND's
+// (tend's own with --single-child, not positive before COMMAND starts).
+
+/// Whether tend stops itself when COMMAND is stopped (Ctrl-Z, or reading the terminal from the
+/// background), so that the shell sees its job stopped and `fg`/`bg` work. Not as session leader
+/// (a container): nobody could continue tend then, so tend continues COMMAND instead.
+bool should_stop_with_command(bool tend_leads_its_session);
+
+/// Whether tend, continuing COMMAND, hands it the terminal first: when the job is in the
+/// foreground (the terminal is tend's group's or COMMAND's), not when it goes on with `bg`.
+bool should_give_command_the_terminal(pid_t foreground, pid_t own_group, pid_t command_group);
+
+/// Whether tend, as it ends, takes the terminal back from COMMAND's group for its own, so that the
+/// shell finds its job in the foreground as it left it.
+bool should_take_back_terminal(pid_t foreground, pid_t own_group, pid_t command_group);
 
 }  // namespace tend

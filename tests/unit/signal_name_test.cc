@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of signal names and numbers.
-#include "cli/signal_name.h"
+#include "sys/signal_name.h"
 
 #include <gtest/gtest.h>
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Signal names and numbers as users type them: "TERM", "sigterm", "15", "RTMIN+2".
-#include "cli/signal_name.h"
+#include "sys/signal_name.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <csignal>
 
 #include <fmt/format.h>
+
+#include "sys/parse_whole.h"
 
 namespace tend {
 namespace {
@@ -30,13 +31,6 @@ constexpr std::array<NamedSignal, 33> kSignals{{
     {"SYS", SIGSYS},
 }};
 
-std::optional<int> parse_number(std::string_view text) {
-  int value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 std::string upper(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -54,7 +48,7 @@ std::optional<int> parse_realtime(std::string_view name) {
   // The offset is digits, with no sign of its own ("RTMAX--1" is no signal), and it is checked
   // before the sum: SIGRTMIN + 2147483647 would overflow.
   if (rest.size() < 2 || rest[0] != (from_min ? '+' : '-') || rest[1] == '-') return std::nullopt;
-  auto offset = parse_number(rest.substr(1));
+  auto offset = parse_whole<int>(rest.substr(1));
   if (!offset || *offset > SIGRTMAX - SIGRTMIN) return std::nullopt;
   return from_min ? base + *offset : base - *offset;
 }
@@ -62,7 +56,7 @@ std::optional<int> parse_realtime(std::string_view name) {
 }  // namespace
 
 std::optional<int> parse_signal(std::string_view text) {
-  if (auto number = parse_number(text)) {
+  if (auto number = parse_whole<int>(text)) {
     if (*number < 1 || *number > SIGRTMAX) return std::nullopt;
     return number;
   }

@@ -11,7 +11,7 @@
 namespace tend {
 
 /// Parses a signal by name (with or without "SIG", any case) or number (1..SIGRTMAX).
-std::optional<int> parse_signal(std::string_view text);
+[[nodiscard]] std::optional<int> parse_signal(std::string_view text);
 
 /// "SIGTERM", "SIGRTMIN+2", or "signal 99" for a number without a name.
 std::string signal_name(int signo);

@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
+#include "cli/cli11.h"
 
 #include "cli/signal_name.h"
 

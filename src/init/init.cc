@@ -19,6 +19,7 @@
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "service/environment.h"
+#include "sys/code_pages.h"
 #include "sys/pidfd.h"
 #include "sys/processes.h"
 
@@ -82,6 +83,7 @@ TendExit Init::run() {
     if (!options_.restarts()) release_what_command_inherited();
     // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
     // would orphan COMMAND (and, as PID 1, take the whole container down with it).
+    release_start_up_pages();
     while (phase_ != Phase::kDone) {
       loop_->wait_once(timers_.earliest());
       handle_timers();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -25,6 +26,10 @@
 
 namespace tend {
 namespace {
+
+/// How long after COMMAND starts tend lets go of the pages that starting up mapped in: a COMMAND
+/// that ends sooner (`tend -- true`) never pays for mapping back the ones tend needs to finish.
+constexpr std::chrono::milliseconds kReleasePagesAfter{100};
 
 /// signal_leftovers' count when kill(-1) reached an unknown number of processes.
 constexpr int kSomeProcesses = -1;
@@ -83,9 +88,16 @@ TendExit Init::run() {
     if (!options_.restarts()) release_what_command_inherited();
     // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
     // would orphan COMMAND (and, as PID 1, take the whole container down with it).
-    release_start_up_pages();
+    std::optional<TimePoint> release_pages_at = Clock::now() + kReleasePagesAfter;
     while (phase_ != Phase::kDone) {
-      loop_->wait_once(timers_.earliest());
+      std::optional<TimePoint> wake_at = timers_.earliest();
+      if (release_pages_at && (!wake_at || *release_pages_at < *wake_at))
+        wake_at = release_pages_at;
+      loop_->wait_once(wake_at);
+      if (release_pages_at && Clock::now() >= *release_pages_at) {
+        release_start_up_pages();
+        release_pages_at.reset();
+      }
       handle_timers();
     }
     exit = decide_exit(last_status_, is_pid1_, options_.success_exits);

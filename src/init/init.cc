@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -35,6 +34,20 @@ constexpr std::chrono::milliseconds kReleasePagesAfter{100};
 constexpr int kSomeProcesses = -1;
 /// signal_leftovers' count when tend has no usable /proc to see what is left.
 constexpr int kUnseenProcesses = -2;
+
+/// Has `loop` release start-up's pages kReleasePagesAfter from now, through the returned timer
+/// (kept open while the loop runs; it fires once); at once when no timer can be had.
+UniqueFd release_pages_later(EventLoop& loop) {
+  UniqueFd timer = one_shot_timer(kReleasePagesAfter);
+  int fd = timer.get();
+  if (!timer.is_open() || !loop.watch(fd, [fd] {
+        uint64_t expirations = 0;
+        if (read(fd, &expirations, sizeof expirations) > 0) release_start_up_pages();
+      })) {
+    release_start_up_pages();
+  }
+  return timer;
+}
 
 std::string describe_count(int count) {
   if (count == kSomeProcesses) return "every other process";
@@ -88,16 +101,9 @@ TendExit Init::run() {
     if (!options_.restarts()) release_what_command_inherited();
     // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
     // would orphan COMMAND (and, as PID 1, take the whole container down with it).
-    std::optional<TimePoint> release_pages_at = Clock::now() + kReleasePagesAfter;
+    UniqueFd page_timer = release_pages_later(*loop_);
     while (phase_ != Phase::kDone) {
-      std::optional<TimePoint> wake_at = timers_.earliest();
-      if (release_pages_at && (!wake_at || *release_pages_at < *wake_at))
-        wake_at = release_pages_at;
-      loop_->wait_once(wake_at);
-      if (release_pages_at && Clock::now() >= *release_pages_at) {
-        release_start_up_pages();
-        release_pages_at.reset();
-      }
+      loop_->wait_once(timers_.earliest());
       handle_timers();
     }
     exit = decide_exit(last_status_, is_pid1_, options_.success_exits);

@@ -4,6 +4,7 @@
 
 #include <link.h>
 #include <sys/mman.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -33,6 +34,16 @@ void release_start_up_pages() {
   // though tend asleep and its event handlers use a small part of it. These pages are never
   // written, so dropping them loses nothing; one tend needs again is mapped back on first use.
   dl_iterate_phdr(release_read_only_segments, nullptr);
+}
+
+UniqueFd one_shot_timer(std::chrono::milliseconds after) {
+  UniqueFd timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!timer.is_open()) return timer;
+  itimerspec when{};
+  when.it_value.tv_sec = static_cast<time_t>(after.count() / 1000);
+  when.it_value.tv_nsec = static_cast<long>(after.count() % 1000 * 1000000);
+  if (timerfd_settime(timer.get(), 0, &when, nullptr) != 0) timer.reset();
+  return timer;
 }
 
 }  // namespace tend

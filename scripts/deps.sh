@@ -4,7 +4,7 @@
 # `scripts/deps.sh --fuzz` adds those of scripts/fuzz.sh and scripts/tidy.sh.
 set -euo pipefail
 packages=(build-essential cmake git libcli11-dev libspdlog-dev libfmt-dev libgtest-dev
-          clang-format shellcheck lld util-linux procps mandoc lintian systemd)
+          clang-format shellcheck util-linux procps mandoc lintian systemd)
 # clang with libFuzzer's runtime and clang-tidy, for scripts/fuzz.sh and scripts/tidy.sh only:
 # not by default, so that the Dockerfile's build stage does without them.
 if [[ ${1:-} == --fuzz ]]; then

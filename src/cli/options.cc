@@ -14,7 +14,7 @@
 #include <cstdint>
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
+#include "cli/cli11.h"
 
 #include "sys/parse_whole.h"
 #include "sys/signal_name.h"

@@ -18,6 +18,7 @@
 #include "init/report.h"
 #include "init/signal_router.h"
 #include "service/environment.h"
+#include "sys/code_pages.h"
 #include "sys/pidfd.h"
 #include "sys/processes.h"
 #include "sys/signal_name.h"
@@ -25,10 +26,28 @@
 namespace tend {
 namespace {
 
+/// How long after COMMAND starts tend lets go of the pages that starting up mapped in: a COMMAND
+/// that ends sooner (`tend -- true`) never pays for mapping back the ones tend needs to finish.
+constexpr std::chrono::milliseconds kReleasePagesAfter{100};
+
 /// signal_leftovers' count when kill(-1) reached an unknown number of processes.
 constexpr int kSomeProcesses = -1;
 /// signal_leftovers' count when tend has no usable /proc to see what is left.
 constexpr int kUnseenProcesses = -2;
+
+/// Has `loop` release start-up's pages kReleasePagesAfter from now, through the returned timer
+/// (kept open while the loop runs; it fires once); at once when no timer can be had.
+UniqueFd release_pages_later(EventLoop& loop) {
+  UniqueFd timer = one_shot_timer(kReleasePagesAfter);
+  int fd = timer.get();
+  if (!timer.is_open() || !loop.watch(fd, [fd] {
+        uint64_t expirations = 0;
+        if (read(fd, &expirations, sizeof expirations) > 0) release_start_up_pages();
+      })) {
+    release_start_up_pages();
+  }
+  return timer;
+}
 
 std::string describe_count(int count) {
   if (count == kSomeProcesses) return "every other process";
@@ -82,6 +101,7 @@ TendExit Init::run() {
     if (!options_.restarts()) release_what_command_inherited();
     // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
     // would orphan COMMAND (and, as PID 1, take the whole container down with it).
+    UniqueFd page_timer = release_pages_later(*loop_);
     while (phase_ != Phase::kDone) {
       loop_->wait_once(timers_.earliest());
       handle_timers();

@@ -22,6 +22,7 @@
 #include "init/signal_router.h"
 #include "procfile/command_line.h"
 #include "procfile/procfile.h"
+#include "sys/code_pages.h"
 #include "sys/processes.h"
 #include "sys/signal_name.h"
 #include "sys/signals.h"
@@ -84,6 +85,7 @@ TendExit ProcfileInit::run() {
     if (chdir("/") != 0) spdlog::warn("cannot change directory to /: {}", std::strerror(errno));
   }
   // From here on services run: failures are logged and tend carries on (see Init::run).
+  release_start_up_pages();
   while (phase_ != Phase::kDone) {
     loop_->wait_once(earliest_deadline());
     handle_deadlines();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -48,6 +49,10 @@ struct ReadyMessage {
   const char* sent_line = "notified";
   std::optional<rlim_t> sigpending_limit = std::nullopt;
 };
+
+/// gtest prints a parameter in ctest's listing: by name, not by its bytes (pointers that
+/// differ from one run to the next).
+void PrintTo(const ReadyMessage& message, std::ostream* out) { *out << message.name; }
 
 const ReadyMessage kReadyMessages[] = {
     {"FromTheCommand", {"notify", "READY=1", "stamp", "notified"}},

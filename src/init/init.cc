@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -25,14 +24,9 @@
 namespace tend {
 namespace {
 
-/// signal_leftovers' count when kill(-1) reached an unknown number of processes.
-constexpr int kSomeProcesses = -1;
-/// signal_leftovers' count when tend has no usable /proc to see what is left.
-constexpr int kUnseenProcesses = -2;
-
 std::string describe_count(int count) {
-  if (count == kSomeProcesses) return "every other process";
-  if (count == kUnseenProcesses) return "whatever is left (no usable /proc to see it)";
+  if (count == Subtree::kSomeProcesses) return "every other process";
+  if (count == Subtree::kUnseenProcesses) return "whatever is left (no usable /proc to see it)";
   return fmt::format("{} process{}", count, count == 1 ? "" : "es");
 }
 
@@ -63,8 +57,6 @@ Inheritance Inheritance::capture() {
 Init::Init(const Options& options, const Inheritance& inherited)
     : options_(options),
       inherited_(inherited),
-      self_(getpid()),
-      is_pid1_(self_ == 1),
       own_group_(getpgrp()),
       restarts_(options),
       ready_file_(options.ready_file) {
@@ -86,7 +78,7 @@ TendExit Init::run() {
       loop_->wait_once(timers_.earliest());
       handle_timers();
     }
-    exit = decide_exit(last_status_, is_pid1_, options_.success_exits);
+    exit = decide_exit(last_status_, subtree_.is_pid1(), options_.success_exits);
     if (exit_override_) exit = TendExit{*exit_override_, 0};
   }
   give_back_terminal();
@@ -100,7 +92,7 @@ std::optional<TendExit> Init::set_up() {
   loop_ = EventLoop::create([this](const ReceivedSignal& received) { handle_signal(received); });
   if (!loop_) return system_failure("cannot create a signalfd");
   // Outside PID 1, orphans of the subtree would go to the real init: claim them.
-  if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+  if (!subtree_.is_pid1() && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return system_failure("cannot become child subreaper");
   }
   if (!options_.no_tty) terminal_ = Terminal::open_controlling();
@@ -124,7 +116,7 @@ std::optional<TendExit> Init::set_up_supervision() {
   }
   notify_ = NotifySocket::create();
   if (!notify_) return system_failure("cannot create the notify socket");
-  if (!is_pid1_ && !proc_walk_reserve_.take(kProcWalkDescriptors)) {
+  if (!subtree_.reserve_proc_walk()) {
     return system_failure("cannot keep descriptors in reserve for /proc");
   }
   if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
@@ -148,7 +140,7 @@ void Init::handle_signal(const ReceivedSignal& received) {
   if (signo == SIGCHLD) return reap_children();
   // tend's own: the SIGPIPE of a write to a closed stderr, or anything else it raised. Passing it
   // on would kill COMMAND for tend's fault, and logging it could raise it again.
-  if (received.sender == self_) return;
+  if (received.sender == subtree_.self()) return;
   if (spdlog::should_log(spdlog::level::debug)) {  // Forwarding builds no message by default.
     spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
                   phase_name(phase_));
@@ -346,22 +338,13 @@ void Init::escalate() {
   int count = signal_leftovers(SIGKILL);
   spdlog::info("grace period over after {}, sent SIGKILL to {}{}", format_duration(options_.grace),
                main, count < 0 ? describe_count(count) : describe_count(count) + " more");
-  arm_give_up();
+  timers_.arm(TimerId::kGiveUp, Clock::now() + Subtree::kGiveUpMargin);
 }
 
-void Init::arm_give_up() {
-  // SIGKILLed processes end within milliseconds; one that tend could not see (no /proc) or that
-  // hangs in the kernel must not keep tend from ending.
-  constexpr Millis kMargin{2000};
-  timers_.arm(TimerId::kGiveUp, Clock::now() + kMargin);
-}
-
+/// The give-up margin after SIGKILL is over: a stop or cleanup ends even with processes left.
 void Init::give_up_waiting() {
-  siginfo_t child{};
-  bool children_left =
-      waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0;
-  if (!children_left || (phase_ != Phase::kCleaningUp && phase_ != Phase::kStopping)) return;
-  spdlog::warn("processes tend cannot signal are still running after SIGKILL: no longer waiting");
+  if (phase_ != Phase::kCleaningUp && phase_ != Phase::kStopping) return;
+  if (!Subtree::give_up_waiting()) return;
   if (phase_ == Phase::kStopping) {
     last_status_ = {true, SIGKILL};
     set_phase(Phase::kCleaningUp);
@@ -370,44 +353,13 @@ void Init::give_up_waiting() {
 }
 
 int Init::signal_leftovers(int signo) {
-  // No child at all means nothing below tend: skip the walk through /proc (the common exit).
-  siginfo_t child{};
-  if (waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0 &&
-      errno == ECHILD) {
-    return 0;
-  }
-  if (is_pid1_) {
-    // kill(-1) reaches every process of the namespace but tend itself, atomically.
-    return kill(-1, signo) == 0 ? kSomeProcesses : 0;
-  }
-  // The walk needs descriptors that tend, short of them, may not have: it gets the reserve.
-  proc_walk_reserve_.release();
-  int count = signal_descendants(signo);
-  proc_walk_reserve_.take(kProcWalkDescriptors);
-  return count;
-}
-
-int Init::signal_descendants(int signo) {
-  // A process may fork while we walk /proc: for SIGKILL, walk again until no new pid shows up.
-  std::set<pid_t> signalled;
-  for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {
-    auto leftovers = live_descendants(self_);
-    if (!leftovers) {
-      // Without a /proc of its own tend cannot see its subtree. COMMAND's group is still known
-      // while COMMAND is unreaped; anything else is waited for until the give-up margin.
-      spdlog::debug("no usable /proc: can only signal COMMAND's process group");
-      if (!command_reaped_ && command_pid_ > 0 && !options_.single_child) {
-        send_signal(-command_pid_, signo);
-      }
-      return kUnseenProcesses;
+  return subtree_.signal_leftovers(signo, [this, signo] {
+    // Without /proc, COMMAND's group is still known while COMMAND is unreaped.
+    spdlog::debug("no usable /proc: can only signal COMMAND's process group");
+    if (!command_reaped_ && command_pid_ > 0 && !options_.single_child) {
+      send_signal(-command_pid_, signo);
     }
-    size_t before = signalled.size();
-    for (const ListedProcess& process : *leftovers) {
-      if (signalled.insert(process.pid).second) signal_if_same(process, signo);
-    }
-    if (signalled.size() == before) break;
-  }
-  return static_cast<int>(signalled.size());
+  });
 }
 
 /// The main process is gone; leftovers get SIGTERM (and SIGCONT) and what is left of the grace

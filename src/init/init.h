@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "init/exit_status.h"
+#include "init/subtree.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
 #include "service/notify.h"
@@ -74,10 +75,6 @@ class Init {
   void escalate();
   /// Sends `signo` to every process left in tend's subtree (as PID 1: the whole namespace).
   int signal_leftovers(int signo);
-  /// The subreaper's part of signal_leftovers: the processes below tend found through /proc.
-  int signal_descendants(int signo);
-  /// After SIGKILL: if processes tend cannot see or signal are still there, stop waiting soon.
-  void arm_give_up();
   void give_up_waiting();
   void set_phase(Phase phase);
 
@@ -104,8 +101,9 @@ class Init {
   void fail_run(const std::string& why);
   void arm_watchdog();
   void handle_notifications();
-  /// Whether a datagram comes from inside tend's subtree (see SECURITY.md for what is trusted).
-  bool is_from_own_subtree(const Notification& notification) const;
+  /// Whether tend holds `pid` as the run's: COMMAND before it is reaped, or the main process
+  /// by its pidfd while that is alive.
+  bool holds_process(pid_t pid) const;
   void pause_notifications();
   void handle_notification(const NotifyMessage& message);
   void handle_ready_fd();
@@ -119,15 +117,11 @@ class Init {
 
   const Options& options_;
   const Inheritance& inherited_;
-  pid_t self_;
-  bool is_pid1_;
+  Subtree subtree_;
   pid_t own_group_;
   std::optional<EventLoop> loop_;
   std::optional<Terminal> terminal_;
   std::optional<NotifySocket> notify_;
-  /// Descriptors the walk through /proc needs (the directory and one stat file at a time).
-  static constexpr int kProcWalkDescriptors = 2;
-  DescriptorReserve proc_walk_reserve_;
   std::optional<Account> account_;
   std::optional<int> listen_fds_;
   std::string upstream_notify_;

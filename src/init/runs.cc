@@ -162,10 +162,10 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
   if (!held.is_open() && errno != ENOSYS) return false;  // ESRCH: already gone.
   // Checked after the pidfd was taken, so the check is about the held process; if that ended in
   // between, has_exited says so below and a newcomer with its pid is never adopted.
-  if (!is_descendant(pid, self_)) return false;
+  if (!is_descendant(pid, subtree_.self())) return false;
   if (!held.is_open()) {
     // No pidfds (Linux < 5.3): only a child of tend stays itself until tend reaps it.
-    if (parent_of(pid) != self_) {
+    if (parent_of(pid) != subtree_.self()) {
       spdlog::warn(
           "cannot follow pid {} ({}): it is not tend's child, and without pidfds "
           "(Linux 5.3) tend could not tell it from a later process with its pid",
@@ -297,50 +297,26 @@ void Init::arm_watchdog() {
 }
 
 void Init::handle_notifications() {
-  // A bounded batch per wake-up: signals and reaping go first, and a flood of strangers' datagrams
-  // pauses reading for a while, so that it costs tend a small, fixed share of a CPU.
-  constexpr int kBatch = 64;
-  int strangers = 0;
-  for (int i = 0; i < kBatch; ++i) {
-    std::optional<Notification> notification = notify_->receive();
-    if (!notification) break;
-    if (!is_from_own_subtree(*notification)) {
-      if (strangers++ == 0) {
-        spdlog::debug("ignored a notification from pid {}, which tend did not start",
-                      notification->sender);
-      }
-      continue;
-    }
-    spdlog::debug("notification from pid {}: {}", notification->sender,
-                  Printable{notification->text});
-    handle_notification(parse_notify_message(notification->text));
-  }
-  if (strangers > 0) pause_notifications();
+  bool flooded = subtree_.receive_notifications(
+      *notify_, account_, [this](pid_t pid) { return holds_process(pid); },
+      [this](const Notification& notification) {
+        spdlog::debug("notification from pid {}: {}", notification.sender,
+                      Printable{notification.text});
+        handle_notification(parse_notify_message(notification.text));
+      });
+  if (flooded) pause_notifications();
 }
 
-bool Init::is_from_own_subtree(const Notification& notification) const {
-  pid_t sender = notification.sender;
-  if (sender <= 0) return false;  // Outside tend's PID namespace: not below tend.
-  // As PID 1 every process whose pid maps into tend's namespace is inside it: tend's subtree, or
-  // one that root joined to the container (docker exec), which tend trusts as it trusts root.
-  if (is_pid1_) return true;
-  if (sender == command_pid_ && !command_reaped_) return true;
-  if (sender == main_pid_ && main_pidfd_.is_open() && !has_exited(main_pidfd_.get())) return true;
-  if (is_descendant(sender, self_, /*zombie_too=*/true)) return true;
-  // Gone, and reaped by its own parent, before tend read its datagram (a client that sends and
-  // exits at once): /proc no longer says where it was. Its credentials must then be root's or
-  // COMMAND's user's, who could signal and trace COMMAND anyway; anyone else stays out.
-  if (is_listed(sender)) return false;
-  uid_t command_uid = account_ ? account_->uid : geteuid();
-  return notification.uid == 0 || notification.uid == command_uid;
+bool Init::holds_process(pid_t pid) const {
+  if (pid == command_pid_ && !command_reaped_) return true;
+  return pid == main_pid_ && main_pidfd_.is_open() && !has_exited(main_pidfd_.get());
 }
 
 void Init::pause_notifications() {
-  constexpr Millis kPause{100};
   spdlog::debug("strangers are flooding the notify socket: not reading it for {}",
-                format_duration(kPause));
+                format_duration(Subtree::kNotifyPause));
   loop_->unwatch(notify_->fd());
-  timers_.arm(TimerId::kNotifyPause, Clock::now() + kPause);
+  timers_.arm(TimerId::kNotifyPause, Clock::now() + Subtree::kNotifyPause);
 }
 
 void Init::handle_notification(const NotifyMessage& message) {

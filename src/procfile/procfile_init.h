@@ -14,6 +14,7 @@
 #include "cli/options.h"
 #include "init/exit_status.h"
 #include "init/init.h"
+#include "init/subtree.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
 #include "procfile/output_sink.h"
@@ -83,8 +84,6 @@ class ProcfileInit {
   void escalate();
   void give_up_waiting();
   int signal_leftovers(int signo);
-  /// The subreaper's part of signal_leftovers: the processes below tend found through /proc.
-  int signal_descendants(int signo);
   void finish();
   void set_phase(Phase phase);
   TendExit decide_exit_status() const;
@@ -99,7 +98,6 @@ class ProcfileInit {
   void update_readiness();
   void arm_watchdog(Service& service);
   void handle_notifications(Service& service);
-  bool is_from_own_subtree(const Service& service, const Notification& notification) const;
   void pause_notifications();
   void resume_notifications();
   void handle_notification(Service& service, const NotifyMessage& message);
@@ -115,11 +113,7 @@ class ProcfileInit {
 
   const Options& options_;
   const Inheritance& inherited_;
-  pid_t self_;
-  bool is_pid1_;
-  /// Descriptors the walk through /proc needs (the directory and one stat file at a time).
-  static constexpr int kProcWalkDescriptors = 2;
-  DescriptorReserve proc_walk_reserve_;
+  Subtree subtree_;
   std::vector<Service> services_;
   std::optional<EventLoop> loop_;
   std::optional<Account> account_;

@@ -78,7 +78,7 @@ TendExit Init::run() {
       loop_->wait_once(timers_.earliest());
       handle_timers();
     }
-    exit = decide_exit(last_status_, subtree_.is_pid1(), options_.success_exits);
+    exit = decide_exit(run_.status, subtree_.is_pid1(), options_.success_exits);
     if (exit_override_) exit = TendExit{*exit_override_, 0};
   }
   give_back_terminal();
@@ -151,9 +151,9 @@ void Init::handle_signal(const ReceivedSignal& received) {
     return;
   }
   // Continued by the shell's `fg`: the terminal came back to tend's group, pass it on first.
-  if (signo == SIGCONT && terminal_ && !options_.single_child && command_pid_ > 0 &&
-      !command_reaped_ && terminal_->is_foreground(own_group_)) {
-    terminal_->hand_to(command_pid_);
+  if (signo == SIGCONT && terminal_ && !options_.single_child && run_.command_pid > 0 &&
+      !run_.command_reaped && terminal_->is_foreground(own_group_)) {
+    terminal_->hand_to(run_.command_pid);
   }
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
@@ -179,7 +179,7 @@ void Init::handle_timers() {
         escalate();
         break;
       case TimerId::kStopDelay:
-        begin_stop(std::exchange(pending_stop_signal_, 0));
+        begin_stop(std::exchange(run_.pending_stop_signal, 0));
         break;
       case TimerId::kBackoff:
         start_run();
@@ -190,7 +190,7 @@ void Init::handle_timers() {
         break;
       case TimerId::kWatchdog:
         fail_run(
-            fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*watchdog_)));
+            fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*run_.watchdog)));
         break;
       case TimerId::kPidFile:
         fail_setup_of_run(
@@ -217,16 +217,16 @@ void Init::reap_children() {
     int status = 0;
     pid_t pid = waitpid(-1, &status, WNOHANG | (terminal_ ? WUNTRACED : 0));
     if (pid > 0 && WIFSTOPPED(status)) {
-      if (pid == command_pid_ && !command_reaped_) handle_command_stopped(WSTOPSIG(status));
+      if (pid == run_.command_pid && !run_.command_reaped) handle_command_stopped(WSTOPSIG(status));
       continue;
     }
-    if (pid > 0 && pid == command_pid_) command_reaped_ = true;
+    if (pid > 0 && pid == run_.command_pid) run_.command_reaped = true;
     // An adopted main process is this pid only if its pidfd says it ended: else the pid is reused.
-    bool is_main =
-        pid > 0 && pid == main_pid_ && (!main_pidfd_.is_open() || has_exited(main_pidfd_.get()));
+    bool is_main = pid > 0 && pid == run_.main_pid &&
+                   (!run_.main_pidfd.is_open() || has_exited(run_.main_pidfd.get()));
     if (is_main && phase_ != Phase::kCleaningUp) {
       end_run(ChildStatus::from_wait_status(status));
-    } else if (pid > 0 && pid == command_pid_ && phase_ == Phase::kStarting) {
+    } else if (pid > 0 && pid == run_.command_pid && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
     } else if (pid > 0) {
       if (spdlog::should_log(spdlog::level::debug)) {  // Only -vv pays for the message.
@@ -244,34 +244,34 @@ void Init::reap_children() {
 
 void Init::forward(int signo) {
   if (signal_main(signo) && spdlog::should_log(spdlog::level::info)) {
-    bool group = main_pid_ > 0 ? main_group_ > 0 : !options_.single_child;
+    bool group = run_.main_pid > 0 ? run_.main_group > 0 : !options_.single_child;
     spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, group ? "process group" : "pid",
-                 main_pid_ > 0 ? main_pid_ : command_pid_);
+                 run_.main_pid > 0 ? run_.main_pid : run_.command_pid);
   }
 }
 
 bool Init::signal_main(int signo) {
-  if (main_pid_ < 0) {  // A daemon's launcher, still starting.
-    if (command_pid_ < 0) return false;
+  if (run_.main_pid < 0) {  // A daemon's launcher, still starting.
+    if (run_.command_pid < 0) return false;
     // The launcher is reaped: its pid and group id may be anyone's now. What it left behind is
     // found below tend instead.
-    if (command_reaped_) return signal_leftovers(signo) != 0;
-    return send_signal(options_.single_child ? command_pid_ : -command_pid_, signo);
+    if (run_.command_reaped) return signal_leftovers(signo) != 0;
+    return send_signal(options_.single_child ? run_.command_pid : -run_.command_pid, signo);
   }
-  if (main_pidfd_.is_open()) {
+  if (run_.main_pidfd.is_open()) {
     // Its group if it leads one now: a daemon may call setsid() after writing its pid file, so
     // what it led at adoption says nothing. ESRCH for the group: it leads none (or is gone).
-    int fd = main_pidfd_.get();
-    if (!options_.single_child && signal_by_pidfd(fd, main_pid_, signo, true)) return true;
-    if (signal_by_pidfd(fd, main_pid_, signo, false)) return true;
+    int fd = run_.main_pidfd.get();
+    if (!options_.single_child && signal_by_pidfd(fd, run_.main_pid, signo, true)) return true;
+    if (signal_by_pidfd(fd, run_.main_pid, signo, false)) return true;
     if (errno != ESRCH) {
-      spdlog::warn("cannot send {} to pid {}: {}", SignalLabel{signo}, main_pid_,
+      spdlog::warn("cannot send {} to pid {}: {}", SignalLabel{signo}, run_.main_pid,
                    std::strerror(errno));
     }
     return false;
   }
   // COMMAND itself, not yet reaped (its end moves the run out of the phases that signal it).
-  return send_signal(main_group_ > 0 ? -main_group_ : main_pid_, signo);
+  return send_signal(run_.main_group > 0 ? -run_.main_group : run_.main_pid, signo);
 }
 
 /// A stop signal: no restart follows. With --stop-delay the signal waits, unless it is the
@@ -287,12 +287,12 @@ void Init::request_stop(int signo) {
   if (phase_ == Phase::kRunning && options_.stop_delay > Millis(0) && !delaying) {
     spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
                  format_duration(options_.stop_delay));
-    pending_stop_signal_ = signo;
+    run_.pending_stop_signal = signo;
     timers_.arm(TimerId::kStopDelay, deadline_after(Clock::now(), options_.stop_delay));
     return;
   }
   timers_.disarm(TimerId::kStopDelay);
-  pending_stop_signal_ = 0;
+  run_.pending_stop_signal = 0;
   begin_stop(signo);
 }
 
@@ -300,10 +300,10 @@ void Init::request_stop(int signo) {
 /// the grace period; a repeated stop signal is forwarded again but does not extend it.
 void Init::begin_stop(int signo) {
   if (phase_ == Phase::kCleaningUp || phase_ == Phase::kStarting) {
-    if (escalated_) return;
+    if (run_.escalated) return;
     signal_leftovers(signo);
     signal_leftovers(SIGCONT);
-    if (phase_ == Phase::kStarting && launcher_exited_) {
+    if (phase_ == Phase::kStarting && run_.launcher_exited) {
       // Waiting for a pid file: stop waiting, wait for the leftovers.
       stop_waiting_for_pid_file();
       set_phase(Phase::kCleaningUp);
@@ -324,13 +324,13 @@ void Init::begin_stop(int signo) {
 }
 
 void Init::escalate() {
-  if (escalated_) return;
-  escalated_ = true;
+  if (run_.escalated) return;
+  run_.escalated = true;
   timers_.disarm(TimerId::kGrace);
   std::string main;
   if (phase_ == Phase::kStopping) {
     signal_main(SIGKILL);
-    main = fmt::format("{} {} and ", main_group_ > 0 ? "process group" : "pid", main_pid_);
+    main = fmt::format("{} {} and ", run_.main_group > 0 ? "process group" : "pid", run_.main_pid);
     // The killed processes exit in their own time slices: on a shared CPU, the walk through /proc
     // below would hold them up by a millisecond or more. Let them go first.
     sched_yield();
@@ -346,7 +346,7 @@ void Init::give_up_waiting() {
   if (phase_ != Phase::kCleaningUp && phase_ != Phase::kStopping) return;
   if (!Subtree::give_up_waiting()) return;
   if (phase_ == Phase::kStopping) {
-    last_status_ = {true, SIGKILL};
+    run_.status = {true, SIGKILL};
     set_phase(Phase::kCleaningUp);
   }
   finish_run();
@@ -356,8 +356,8 @@ int Init::signal_leftovers(int signo) {
   return subtree_.signal_leftovers(signo, [this, signo] {
     // Without /proc, COMMAND's group is still known while COMMAND is unreaped.
     spdlog::debug("no usable /proc: can only signal COMMAND's process group");
-    if (!command_reaped_ && command_pid_ > 0 && !options_.single_child) {
-      send_signal(-command_pid_, signo);
+    if (!run_.command_reaped && run_.command_pid > 0 && !options_.single_child) {
+      send_signal(-run_.command_pid, signo);
     }
   });
 }
@@ -366,7 +366,7 @@ int Init::signal_leftovers(int signo) {
 /// period. When nothing is left the reap loop sees ECHILD and the run is over at once.
 void Init::begin_cleanup() {
   set_phase(Phase::kCleaningUp);
-  if (escalated_) return;
+  if (run_.escalated) return;
   int count = signal_leftovers(SIGTERM);
   if (count == 0) return;
   signal_leftovers(SIGCONT);

@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "init/exit_status.h"
+#include "init/run.h"
 #include "init/subtree.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
@@ -107,13 +108,14 @@ class Init {
   void pause_notifications();
   void handle_notification(const NotifyMessage& message);
   void handle_ready_fd();
+  void stop_reading_ready_pipe();
   void notify_upstream(const std::string& text) const;
 
   // Terminal (terminal.cc of init).
   void handle_command_stopped(int stop_signal);
   void resume_command();
   void give_back_terminal();
-  pid_t command_group() const { return options_.single_child ? own_group_ : command_pid_; }
+  pid_t command_group() const { return options_.single_child ? own_group_ : run_.command_pid; }
 
   const Options& options_;
   const Inheritance& inherited_;
@@ -131,28 +133,12 @@ class Init {
   std::optional<PidFile> pid_file_;
   ReadyFile ready_file_;
 
-  // The current run.
-  pid_t command_pid_ = -1;       ///< What tend spawned (COMMAND, or a daemon's launcher).
-  bool command_reaped_ = false;  ///< command_pid_ names nothing of tend's any more.
-  pid_t main_pid_ = -1;          ///< Whose exit ends the run (COMMAND, the daemon, or MAINPID).
-  pid_t main_group_ = 0;         ///< Process group signals go to; 0 means main_pid_ alone.
-  UniqueFd main_pidfd_;          ///< Holds an adopted main process (not command_pid_).
-  TimePoint run_started_;
-  bool run_failed_ = false;
-  bool is_ready_ = false;
-  bool reported_ready_early_ = false;  ///< COMMAND said ready before its main process was known.
-  bool escalated_ = false;
-  bool launcher_exited_ = false;
-  bool setup_failed_ = false;  ///< The run never got a main process (pid file problems).
-  UniqueFd ready_pipe_;
-  std::optional<Millis> watchdog_;
-  int pending_stop_signal_ = 0;
+  Run run_;  ///< The current run, or the last one once tend is done.
 
   // Across runs.
   bool stop_requested_ = false;
   bool pdeathsig_pending_ = false;  ///< The parent died before prctl could arm the signal.
   bool told_upstream_ready_ = false;
-  ChildStatus last_status_;
   std::optional<int> exit_override_;
 };
 

@@ -13,7 +13,7 @@ namespace tend {
 /// background). Under a shell, tend stops too, so that the shell sees its job stopped and
 /// `fg`/`bg` work; as session leader (a container) nobody could resume it, so tend does.
 void Init::handle_command_stopped(int stop_signal) {
-  spdlog::info("COMMAND (pid {}) stopped by {}", command_pid_, SignalLabel{stop_signal});
+  spdlog::info("COMMAND (pid {}) stopped by {}", run_.command_pid, SignalLabel{stop_signal});
   if (getsid(0) == getpid() || !stop_self(stop_signal)) resume_command();
 }
 
@@ -29,11 +29,11 @@ void Init::resume_command() {
 /// COMMAND died of a signal and so had no chance to restore them itself.
 void Init::give_back_terminal() {
   if (!terminal_) return;
-  if (command_pid_ > 0 && terminal_->is_foreground(command_group()) &&
+  if (run_.command_pid > 0 && terminal_->is_foreground(command_group()) &&
       command_group() != own_group_) {
     terminal_->hand_to(own_group_);
   }
-  if (last_status_.signaled) terminal_->restore_settings();
+  if (run_.status.signaled) terminal_->restore_settings();
 }
 
 }  // namespace tend

@@ -36,13 +36,9 @@ TendExit report_spawn_failure(const SpawnResult& result, const std::string& comm
 /// Starts one run. On the first run a failure to start is tend's exit; on a restart it counts as
 /// a failed run, and the restart policy decides what follows.
 std::optional<TendExit> Init::start_run() {
-  command_pid_ = main_pid_ = -1;
-  main_group_ = 0;
   release_main_process();
-  run_failed_ = setup_failed_ = is_ready_ = escalated_ = launcher_exited_ = false;
-  command_reaped_ = reported_ready_early_ = false;
-  watchdog_ = options_.watchdog;
-  run_started_ = Clock::now();
+  stop_reading_ready_pipe();
+  run_ = Run{.started = Clock::now(), .watchdog = options_.watchdog};
   set_phase(Phase::kStarting);
   if (pid_file_) pid_file_->begin_run();
 
@@ -70,19 +66,19 @@ std::optional<TendExit> Init::start_run() {
   }
 
   SpawnResult result = spawn(request);
-  command_pid_ = result.pid;
+  run_.command_pid = result.pid;
   if (!result.ok()) {
     if (result.pid > 0) {
       waitpid(result.pid, nullptr, 0);
-      command_reaped_ = true;
+      run_.command_reaped = true;
     }
     return fail_start(report_spawn_failure(result, options_.command[0]));
   }
   if (ready.read_end.is_open()) {
-    ready_pipe_ = std::move(ready.read_end);
-    loop_->watch(ready_pipe_.get(), [this] { handle_ready_fd(); });
+    run_.ready_pipe = std::move(ready.read_end);
+    loop_->watch(run_.ready_pipe.get(), [this] { handle_ready_fd(); });
   }
-  if (options_.pidfile.empty()) adopt_main_process(command_pid_, "started");
+  if (options_.pidfile.empty()) adopt_main_process(run_.command_pid, "started");
   return std::nullopt;
 }
 
@@ -90,16 +86,16 @@ std::optional<TendExit> Init::start_run() {
 /// failed run, and the restart policy decides what follows (never a run left without a process).
 std::optional<TendExit> Init::fail_start(TendExit exit) {
   if (restarts_.restarts() == 0) return exit;
-  last_status_ = {false, exit.code};
-  run_failed_ = true;
+  run_.status = {false, exit.code};
+  run_.failed = true;
   finish_run();
   return std::nullopt;
 }
 
 /// --pidfile: the launcher ended. Success means its daemon should have written the pid file.
 void Init::handle_launcher_exit(ChildStatus status) {
-  launcher_exited_ = true;
-  last_status_ = status;
+  run_.launcher_exited = true;
+  run_.status = status;
   if (stop_requested_) return end_run(status);
   if (status.shell_code() != 0) {
     return fail_setup_of_run(fmt::format("COMMAND ended with {} before writing pid file '{}'",
@@ -109,7 +105,7 @@ void Init::handle_launcher_exit(ChildStatus status) {
 }
 
 void Init::adopt_pid_file() {
-  if (phase_ != Phase::kStarting || !launcher_exited_) return;
+  if (phase_ != Phase::kStarting || !run_.launcher_exited) return;
   watch_pid_file();
   PidFileRead read = pid_file_->read();
   if (read.problem) {
@@ -141,16 +137,16 @@ void Init::watch_pid_file() {
 }
 
 void Init::adopt_main_process(pid_t pid, const char* how) {
-  main_pid_ = pid;
-  main_group_ = options_.single_child || getpgid(pid) != pid ? 0 : pid;
+  run_.main_pid = pid;
+  run_.main_group = options_.single_child || getpgid(pid) != pid ? 0 : pid;
   stop_waiting_for_pid_file();
   set_phase(Phase::kRunning);
   spdlog::info("main process '{}' is pid {} ({})", options_.command[0], pid, how);
   if (options_.ready_timeout && *options_.ready_timeout != kForever) {
-    timers_.arm(TimerId::kReady, deadline_after(run_started_, *options_.ready_timeout));
+    timers_.arm(TimerId::kReady, deadline_after(run_.started, *options_.ready_timeout));
   }
   arm_watchdog();
-  if (reported_ready_early_) {
+  if (run_.reported_ready_early) {
     report_ready();
   } else if (!options_.awaits_readiness()) {
     mark_ready();
@@ -177,8 +173,8 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
   }
   if (has_exited(held.get())) return false;
   release_main_process();
-  main_pidfd_ = std::move(held);
-  if (!loop_->watch(main_pidfd_.get(), [this] { handle_main_process_exit(); })) {
+  run_.main_pidfd = std::move(held);
+  if (!loop_->watch(run_.main_pidfd.get(), [this] { handle_main_process_exit(); })) {
     spdlog::warn("cannot watch pid {}: {}", pid, std::strerror(errno));
   }
   return true;
@@ -187,21 +183,21 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
 /// The pidfd of an adopted main process is readable: it ended. tend's own child is reaped here
 /// with its status; one reaped by its own parent leaves no status to know.
 void Init::handle_main_process_exit() {
-  std::optional<int> status = reap_by_pidfd(main_pidfd_.get());
+  std::optional<int> status = reap_by_pidfd(run_.main_pidfd.get());
   if (status) {
-    if (main_pid_ == command_pid_) command_reaped_ = true;
+    if (run_.main_pid == run_.command_pid) run_.command_reaped = true;
     return end_run(ChildStatus::from_wait_status(*status));
   }
   spdlog::info("main process (pid {}) ended; its parent reaped it, so its status is unknown",
-               main_pid_);
+               run_.main_pid);
   end_run(ChildStatus{});
   reap_children();  // Perhaps nothing is left of the run.
 }
 
 void Init::release_main_process() {
-  if (!main_pidfd_.is_open()) return;
-  loop_->unwatch(main_pidfd_.get());
-  main_pidfd_.reset();
+  if (!run_.main_pidfd.is_open()) return;
+  loop_->unwatch(run_.main_pidfd.get());
+  run_.main_pidfd.reset();
 }
 
 void Init::stop_waiting_for_pid_file() {
@@ -215,25 +211,22 @@ void Init::stop_waiting_for_pid_file() {
 /// The run never got a main process: an error, then cleanup; exit 125 unless it restarts.
 void Init::fail_setup_of_run(const std::string& why) {
   report_error(why);
-  setup_failed_ = run_failed_ = true;
+  run_.setup_failed = run_.failed = true;
   stop_waiting_for_pid_file();
   begin_cleanup();
 }
 
 void Init::end_run(ChildStatus status) {
   release_main_process();
-  last_status_ = status;
-  if (status.shell_code() != 0) run_failed_ = true;
-  spdlog::info("main process (pid {}) ended with {}", main_pid_, status.describe());
+  run_.status = status;
+  if (status.shell_code() != 0) run_.failed = true;
+  spdlog::info("main process (pid {}) ended with {}", run_.main_pid, status.describe());
   ready_file_.remove();
-  is_ready_ = false;
+  run_.is_ready = false;
   for (TimerId id : {TimerId::kReady, TimerId::kWatchdog, TimerId::kStopDelay}) {
     timers_.disarm(id);
   }
-  if (ready_pipe_.is_open()) {
-    loop_->unwatch(ready_pipe_.get());
-    ready_pipe_.reset();
-  }
+  stop_reading_ready_pipe();
   begin_cleanup();
 }
 
@@ -243,35 +236,35 @@ void Init::finish_run() {
   timers_.disarm(TimerId::kGiveUp);
   std::optional<Millis> delay;
   if (!stop_requested_) {
-    delay = restarts_.after_run(run_failed_,
-                                std::chrono::duration_cast<Millis>(Clock::now() - run_started_));
+    delay = restarts_.after_run(run_.failed,
+                                std::chrono::duration_cast<Millis>(Clock::now() - run_.started));
   }
   give_back_terminal();  // Also between runs: the next run takes it from tend's group.
   if (!delay) {
-    if (setup_failed_)
+    if (run_.setup_failed)
       exit_override_ = kExitTendFailure;
-    else if (run_failed_ && last_status_.shell_code() == 0)
+    else if (run_.failed && run_.status.shell_code() == 0)
       exit_override_ = 1;
     return set_phase(Phase::kDone);
   }
   spdlog::info("restarting COMMAND in {} after {} (restart {})", format_duration(*delay),
-               setup_failed_ ? "a failed start" : last_status_.describe(), restarts_.restarts());
+               run_.setup_failed ? "a failed start" : run_.status.describe(), restarts_.restarts());
   set_phase(Phase::kBackingOff);
   timers_.arm(TimerId::kBackoff, deadline_after(Clock::now(), *delay));
 }
 
 void Init::mark_ready() {
-  if (is_ready_ || (phase_ != Phase::kRunning && phase_ != Phase::kStopping)) return;
-  is_ready_ = true;
+  if (run_.is_ready || (phase_ != Phase::kRunning && phase_ != Phase::kStopping)) return;
+  run_.is_ready = true;
   timers_.disarm(TimerId::kReady);
   spdlog::log(options_.awaits_readiness() ? spdlog::level::info : spdlog::level::debug,
-              "main process (pid {}) is ready", main_pid_);
+              "main process (pid {}) is ready", run_.main_pid);
   ready_file_.create();
 }
 
 void Init::report_ready() {
   if (phase_ == Phase::kStarting) {  // The daemon is not known yet: keep it for the adoption.
-    reported_ready_early_ = true;
+    run_.reported_ready_early = true;
     return;
   }
   if (phase_ != Phase::kRunning && phase_ != Phase::kStopping) return;
@@ -285,14 +278,14 @@ void Init::report_ready() {
 void Init::fail_run(const std::string& why) {
   if (phase_ != Phase::kRunning) return;
   spdlog::warn("{}: stopping it", why);
-  run_failed_ = true;
+  run_.failed = true;
   int stop = options_.rewrites.apply(SIGTERM);
   begin_stop(stop != 0 ? stop : SIGTERM);
 }
 
 void Init::arm_watchdog() {
-  if (watchdog_ && phase_ == Phase::kRunning) {
-    timers_.arm(TimerId::kWatchdog, deadline_after(Clock::now(), *watchdog_));
+  if (run_.watchdog && phase_ == Phase::kRunning) {
+    timers_.arm(TimerId::kWatchdog, deadline_after(Clock::now(), *run_.watchdog));
   }
 }
 
@@ -308,8 +301,8 @@ void Init::handle_notifications() {
 }
 
 bool Init::holds_process(pid_t pid) const {
-  if (pid == command_pid_ && !command_reaped_) return true;
-  return pid == main_pid_ && main_pidfd_.is_open() && !has_exited(main_pidfd_.get());
+  if (pid == run_.command_pid && !run_.command_reaped) return true;
+  return pid == run_.main_pid && run_.main_pidfd.is_open() && !has_exited(run_.main_pidfd.get());
 }
 
 void Init::pause_notifications() {
@@ -324,10 +317,10 @@ void Init::handle_notification(const NotifyMessage& message) {
     spdlog::info("COMMAND status: {}", Printable{*message.status});
     notify_upstream("STATUS=" + *message.status);
   }
-  if (message.main_pid && *message.main_pid != main_pid_ && phase_ == Phase::kRunning) {
-    if (*message.main_pid == command_pid_ && !command_reaped_) {
+  if (message.main_pid && *message.main_pid != run_.main_pid && phase_ == Phase::kRunning) {
+    if (*message.main_pid == run_.command_pid && !run_.command_reaped) {
       release_main_process();  // Back to COMMAND itself, a child tend holds until it reaps it.
-      adopt_main_process(command_pid_, "MAINPID");
+      adopt_main_process(run_.command_pid, "MAINPID");
     } else if (hold_main_process(*message.main_pid, "MAINPID")) {
       adopt_main_process(*message.main_pid, "MAINPID");
     } else {
@@ -335,8 +328,8 @@ void Init::handle_notification(const NotifyMessage& message) {
     }
   }
   if (message.watchdog_usec) {
-    watchdog_ = watchdog_interval(*message.watchdog_usec);
-    if (!watchdog_) timers_.disarm(TimerId::kWatchdog);
+    run_.watchdog = watchdog_interval(*message.watchdog_usec);
+    if (!run_.watchdog) timers_.disarm(TimerId::kWatchdog);
     arm_watchdog();
   }
   if (message.watchdog_ping) arm_watchdog();
@@ -348,7 +341,7 @@ void Init::handle_notification(const NotifyMessage& message) {
   }
   if (message.ready) report_ready();
   if (message.stopping) {
-    spdlog::info("main process (pid {}) is stopping", main_pid_);
+    spdlog::info("main process (pid {}) is stopping", run_.main_pid);
     notify_upstream("STOPPING=1");
   }
 }
@@ -356,12 +349,15 @@ void Init::handle_notification(const NotifyMessage& message) {
 /// s6 readiness: a newline on the ready fd means ready; EOF means COMMAND closed it.
 void Init::handle_ready_fd() {
   char buffer[256];
-  ssize_t got = read(ready_pipe_.get(), buffer, sizeof buffer);
+  ssize_t got = read(run_.ready_pipe.get(), buffer, sizeof buffer);
   if (got > 0 && std::memchr(buffer, '\n', static_cast<size_t>(got)) != nullptr) report_ready();
-  if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
-    loop_->unwatch(ready_pipe_.get());
-    ready_pipe_.reset();
-  }
+  if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) stop_reading_ready_pipe();
+}
+
+void Init::stop_reading_ready_pipe() {
+  if (!run_.ready_pipe.is_open()) return;
+  loop_->unwatch(run_.ready_pipe.get());
+  run_.ready_pipe.reset();
 }
 
 void Init::notify_upstream(const std::string& text) const {

@@ -300,7 +300,7 @@ void Init::request_stop(int signo) {
 /// the grace period; a repeated stop signal is forwarded again but does not extend it.
 void Init::begin_stop(int signo) {
   if (phase_ == Phase::kCleaningUp || phase_ == Phase::kStarting) {
-    if (run_.escalated) return;
+    if (has_escalated()) return;
     signal_leftovers(signo);
     signal_leftovers(SIGCONT);
     if (phase_ == Phase::kStarting && run_.launcher_exited) {
@@ -324,8 +324,7 @@ void Init::begin_stop(int signo) {
 }
 
 void Init::escalate() {
-  if (run_.escalated) return;
-  run_.escalated = true;
+  if (has_escalated()) return;
   timers_.disarm(TimerId::kGrace);
   std::string main;
   if (phase_ == Phase::kStopping) {
@@ -366,7 +365,7 @@ int Init::signal_leftovers(int signo) {
 /// period. When nothing is left the reap loop sees ECHILD and the run is over at once.
 void Init::begin_cleanup() {
   set_phase(Phase::kCleaningUp);
-  if (run_.escalated) return;
+  if (has_escalated()) return;
   int count = signal_leftovers(SIGTERM);
   if (count == 0) return;
   signal_leftovers(SIGCONT);

@@ -74,6 +74,8 @@ class Init {
   void begin_stop(int signo);
   void begin_cleanup();
   void escalate();
+  /// SIGKILL went out: the give-up timer runs from then until the run is over.
+  bool has_escalated() const { return timers_.is_armed(TimerId::kGiveUp); }
   /// Sends `signo` to every process left in tend's subtree (as PID 1: the whole namespace).
   int signal_leftovers(int signo);
   void give_up_waiting();

@@ -27,7 +27,6 @@ struct Run {
   UniqueFd ready_pipe{};             ///< --ready-fd: the end tend reads, until COMMAND closes its.
   bool reported_ready_early = false;  ///< COMMAND said ready before its main process was known.
   bool is_ready = false;
-  bool escalated = false;       ///< SIGKILL went out to what is left of the run.
   int pending_stop_signal = 0;  ///< --stop-delay: the stop signal forwarded when it is over.
   bool failed = false;          ///< The run counts as failed for the restart policy.
   bool setup_failed = false;    ///< The run never got a main process (pid file problems).

@@ -313,7 +313,7 @@ void ProcfileInit::request_stop(int signo) {
 /// all, no more restarts. A repeated stop signal is forwarded again but does not extend it.
 void ProcfileInit::stop_all(int signo) {
   if (phase_ == Phase::kCleaningUp || phase_ == Phase::kDone) {
-    if (!escalated_) {
+    if (!has_escalated()) {
       signal_leftovers(signo);
       signal_leftovers(SIGCONT);
     }
@@ -327,7 +327,7 @@ void ProcfileInit::stop_all(int signo) {
   int count = signal_services(signo);
   signal_services(SIGCONT);
   spdlog::info("sent {} to {}", SignalLabel{signo}, count_of(count, "service"));
-  if (!timers_.is_armed(TimerId::kGrace) && !escalated_) {
+  if (!timers_.is_armed(TimerId::kGrace) && !has_escalated()) {
     if (options_.grace == Millis(0)) {
       escalate();
     } else if (options_.grace != kForever) {
@@ -344,7 +344,7 @@ void ProcfileInit::stop_all(int signo) {
 /// of the grace period. When nothing is left the reap loop sees ECHILD and tend is done.
 void ProcfileInit::begin_cleanup() {
   set_phase(Phase::kCleaningUp);
-  if (escalated_) return;
+  if (has_escalated()) return;
   int count = signal_leftovers(SIGTERM);
   if (count == 0) return;
   signal_leftovers(SIGCONT);
@@ -357,8 +357,7 @@ void ProcfileInit::begin_cleanup() {
 }
 
 void ProcfileInit::escalate() {
-  if (escalated_) return;
-  escalated_ = true;
+  if (has_escalated()) return;
   timers_.disarm(TimerId::kGrace);
   int services = signal_services(SIGKILL);
   if (services > 0) sched_yield();  // Let the killed go before the walk through /proc.

@@ -82,6 +82,8 @@ class ProcfileInit {
   void stop_all(int signo);
   void begin_cleanup();
   void escalate();
+  /// SIGKILL went out: the give-up timer runs from then until tend is done.
+  bool has_escalated() const { return timers_.is_armed(TimerId::kGiveUp); }
   void give_up_waiting();
   int signal_leftovers(int signo);
   void finish();
@@ -129,7 +131,6 @@ class ProcfileInit {
 
   int pending_stop_signal_ = 0;
   bool stop_requested_ = false;
-  bool escalated_ = false;
   bool all_ready_ = false;
   bool told_upstream_ready_ = false;
   bool pdeathsig_pending_ = false;

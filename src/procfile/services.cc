@@ -76,7 +76,7 @@ void ProcfileInit::end_service(Service& service, pid_t pid, ChildStatus status, 
   if (!options_.no_prefix) drain_output(service);
   if (pid > 0) spdlog::info("{} (pid {}) ended with {}", service.name, pid, status.describe());
   // What the run left in its process group goes too; the group id stays unused until they have.
-  if (pid > 0 && !escalated_) {
+  if (pid > 0 && !has_escalated()) {
     kill(-pid, SIGTERM);
     kill(-pid, SIGCONT);
   }

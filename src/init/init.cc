@@ -185,22 +185,16 @@ void Init::handle_timers() {
         start_run();
         break;
       case TimerId::kReady:
-        fail_run(
-            fmt::format("COMMAND not ready after {}", format_duration(*options_.ready_timeout)));
+        handle_ready_timeout();
         break;
       case TimerId::kWatchdog:
-        fail_run(
-            fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*run_.watchdog)));
+        handle_watchdog_timeout();
         break;
       case TimerId::kPidFile:
-        fail_setup_of_run(
-            fmt::format("pid file '{}' {}", options_.pidfile,
-                        pid_file_->describe_wait(format_duration(options_.pidfile_timeout))));
+        handle_pid_file_timeout();
         break;
       case TimerId::kNotifyPause:
-        if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
-          spdlog::warn("cannot watch the notify socket again: {}", std::strerror(errno));
-        }
+        resume_notifications();
         break;
       case TimerId::kGiveUp:
         give_up_waiting();
@@ -225,7 +219,7 @@ void Init::reap_children() {
     bool is_main = pid > 0 && pid == run_.main_pid &&
                    (!run_.main_pidfd.is_open() || has_exited(run_.main_pidfd.get()));
     if (is_main && phase_ != Phase::kCleaningUp) {
-      end_run(ChildStatus::from_wait_status(status));
+      handle_run_ended(ChildStatus::from_wait_status(status));
     } else if (pid > 0 && pid == run_.command_pid && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
     } else if (pid > 0) {
@@ -236,7 +230,7 @@ void Init::reap_children() {
       continue;
     } else {
       // 0: children remain, none has ended. ECHILD: no child at all, so nothing of ours is left.
-      if (pid < 0 && errno == ECHILD && phase_ == Phase::kCleaningUp) finish_run();
+      if (pid < 0 && errno == ECHILD && phase_ == Phase::kCleaningUp) handle_run_cleaned_up();
       return;
     }
   }
@@ -348,7 +342,7 @@ void Init::give_up_waiting() {
     run_.status = {true, SIGKILL};
     set_phase(Phase::kCleaningUp);
   }
-  finish_run();
+  handle_run_cleaned_up();
 }
 
 int Init::signal_leftovers(int signo) {

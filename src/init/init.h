@@ -83,7 +83,7 @@ class Init {
 
   // Runs of COMMAND (runs.cc).
   std::optional<TendExit> start_run();
-  std::optional<TendExit> fail_start(TendExit exit);
+  std::optional<TendExit> handle_start_failure(TendExit exit);
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
   void watch_pid_file();
@@ -91,23 +91,27 @@ class Init {
   /// Holds a process that tend did not just fork by a pidfd, once /proc shows it below tend;
   /// false (with the reason logged) when it cannot be proven to be tend's.
   bool hold_main_process(pid_t pid, const char* how);
-  void handle_main_process_exit();
+  void handle_adopted_process_exit();
   void release_main_process();
   void stop_waiting_for_pid_file();
-  void fail_setup_of_run(const std::string& why);
-  void end_run(ChildStatus status);
-  void finish_run();
+  void handle_pid_file_timeout();
+  void handle_pid_file_failure(const std::string& why);
+  void handle_run_ended(ChildStatus status);
+  void handle_run_cleaned_up();
   void mark_ready();
   /// A ready signal from COMMAND itself (READY=1, --ready-fd, the pid file): kept if it comes
   /// before the main process is known, and the only kind passed upward.
   void report_ready();
-  void fail_run(const std::string& why);
+  void handle_ready_timeout();
+  void handle_watchdog_timeout();
+  void stop_failed_run(const std::string& why);
   void arm_watchdog();
   void handle_notifications();
   /// Whether tend holds `pid` as the run's: COMMAND before it is reaped, or the main process
   /// by its pidfd while that is alive.
   bool holds_process(pid_t pid) const;
   void pause_notifications();
+  void resume_notifications();
   void handle_notification(const NotifyMessage& message);
   void handle_ready_fd();
   void stop_reading_ready_pipe();

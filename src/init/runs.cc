@@ -60,7 +60,7 @@ std::optional<TendExit> Init::start_run() {
   if (options_.ready_fd) {
     ready = make_pipe();
     if (!ready.read_end.is_open())
-      return fail_start(system_failure("cannot create the ready pipe"));
+      return handle_start_failure(system_failure("cannot create the ready pipe"));
     request.ready_fd = *options_.ready_fd;
     request.ready_fd_source = ready.write_end.get();
   }
@@ -72,7 +72,7 @@ std::optional<TendExit> Init::start_run() {
       waitpid(result.pid, nullptr, 0);
       run_.command_reaped = true;
     }
-    return fail_start(report_spawn_failure(result, options_.command[0]));
+    return handle_start_failure(report_spawn_failure(result, options_.command[0]));
   }
   if (ready.read_end.is_open()) {
     run_.ready_pipe = std::move(ready.read_end);
@@ -82,13 +82,14 @@ std::optional<TendExit> Init::start_run() {
   return std::nullopt;
 }
 
-/// A run that could not start: on the first run that is tend's exit; on a restart it is a
-/// failed run, and the restart policy decides what follows (never a run left without a process).
-std::optional<TendExit> Init::fail_start(TendExit exit) {
+/// COMMAND could not be started (no ready pipe, no fork, or a failed exec): on the first run that
+/// is tend's exit; on a restart it is a failed run, and the restart policy decides what follows
+/// (never a run left without a process).
+std::optional<TendExit> Init::handle_start_failure(TendExit exit) {
   if (restarts_.restarts() == 0) return exit;
   run_.status = {false, exit.code};
   run_.failed = true;
-  finish_run();
+  handle_run_cleaned_up();
   return std::nullopt;
 }
 
@@ -96,10 +97,10 @@ std::optional<TendExit> Init::fail_start(TendExit exit) {
 void Init::handle_launcher_exit(ChildStatus status) {
   run_.launcher_exited = true;
   run_.status = status;
-  if (stop_requested_) return end_run(status);
+  if (stop_requested_) return handle_run_ended(status);
   if (status.shell_code() != 0) {
-    return fail_setup_of_run(fmt::format("COMMAND ended with {} before writing pid file '{}'",
-                                         status.describe(), options_.pidfile));
+    return handle_pid_file_failure(fmt::format("COMMAND ended with {} before writing pid file '{}'",
+                                               status.describe(), options_.pidfile));
   }
   adopt_pid_file();
 }
@@ -109,12 +110,13 @@ void Init::adopt_pid_file() {
   watch_pid_file();
   PidFileRead read = pid_file_->read();
   if (read.problem) {
-    return fail_setup_of_run(fmt::format("pid file '{}' {}", options_.pidfile, *read.problem));
+    return handle_pid_file_failure(
+        fmt::format("pid file '{}' {}", options_.pidfile, *read.problem));
   }
   if (!read.pid) return;  // Not written yet, or not complete: the watch or the timeout wakes tend.
   if (!hold_main_process(*read.pid, "in the pid file")) {
-    return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
-                                         *read.pid, options_.pidfile));
+    return handle_pid_file_failure(fmt::format(
+        "pid {} in pid file '{}' is not a process started by tend", *read.pid, options_.pidfile));
   }
   adopt_main_process(*read.pid, "read from the pid file");
   report_ready();  // A forking daemon is ready once it has written its pid file.
@@ -174,7 +176,7 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
   if (has_exited(held.get())) return false;
   release_main_process();
   run_.main_pidfd = std::move(held);
-  if (!loop_->watch(run_.main_pidfd.get(), [this] { handle_main_process_exit(); })) {
+  if (!loop_->watch(run_.main_pidfd.get(), [this] { handle_adopted_process_exit(); })) {
     spdlog::warn("cannot watch pid {}: {}", pid, std::strerror(errno));
   }
   return true;
@@ -182,15 +184,15 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
 
 /// The pidfd of an adopted main process is readable: it ended. tend's own child is reaped here
 /// with its status; one reaped by its own parent leaves no status to know.
-void Init::handle_main_process_exit() {
+void Init::handle_adopted_process_exit() {
   std::optional<int> status = reap_by_pidfd(run_.main_pidfd.get());
   if (status) {
     if (run_.main_pid == run_.command_pid) run_.command_reaped = true;
-    return end_run(ChildStatus::from_wait_status(*status));
+    return handle_run_ended(ChildStatus::from_wait_status(*status));
   }
   spdlog::info("main process (pid {}) ended; its parent reaped it, so its status is unknown",
                run_.main_pid);
-  end_run(ChildStatus{});
+  handle_run_ended(ChildStatus{});
   reap_children();  // Perhaps nothing is left of the run.
 }
 
@@ -208,15 +210,25 @@ void Init::stop_waiting_for_pid_file() {
   timers_.disarm(TimerId::kPidFile);
 }
 
-/// The run never got a main process: an error, then cleanup; exit 125 unless it restarts.
-void Init::fail_setup_of_run(const std::string& why) {
+/// --pidfile: no pid file came in time.
+void Init::handle_pid_file_timeout() {
+  handle_pid_file_failure(
+      fmt::format("pid file '{}' {}", options_.pidfile,
+                  pid_file_->describe_wait(format_duration(options_.pidfile_timeout))));
+}
+
+/// --pidfile: no main process came of the launcher (it failed, or the pid file is unusable or
+/// names a process that is not tend's). An error, then cleanup; exit 125 unless it restarts.
+void Init::handle_pid_file_failure(const std::string& why) {
   report_error(why);
   run_.setup_failed = run_.failed = true;
   stop_waiting_for_pid_file();
   begin_cleanup();
 }
 
-void Init::end_run(ChildStatus status) {
+/// The run's main process ended with `status` (or its launcher did, stopped before the daemon was
+/// known): readiness and the run's deadlines end with it, and what it left is cleaned up.
+void Init::handle_run_ended(ChildStatus status) {
   release_main_process();
   run_.status = status;
   if (status.shell_code() != 0) run_.failed = true;
@@ -230,8 +242,9 @@ void Init::end_run(ChildStatus status) {
   begin_cleanup();
 }
 
-/// Nothing is left of the run: start the next one after a back-off, or end tend.
-void Init::finish_run() {
+/// Nothing is left of the run (nothing started, or tend gave up waiting for what is left): start
+/// the next one after a back-off, or end tend.
+void Init::handle_run_cleaned_up() {
   timers_.disarm(TimerId::kGrace);
   timers_.disarm(TimerId::kGiveUp);
   std::optional<Millis> delay;
@@ -274,8 +287,18 @@ void Init::report_ready() {
   told_upstream_ready_ = true;
 }
 
+void Init::handle_ready_timeout() {
+  stop_failed_run(
+      fmt::format("COMMAND not ready after {}", format_duration(*options_.ready_timeout)));
+}
+
+void Init::handle_watchdog_timeout() {
+  stop_failed_run(
+      fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*run_.watchdog)));
+}
+
 /// A run that missed readiness or its watchdog is stopped like on SIGTERM and counts as failed.
-void Init::fail_run(const std::string& why) {
+void Init::stop_failed_run(const std::string& why) {
   if (phase_ != Phase::kRunning) return;
   spdlog::warn("{}: stopping it", why);
   run_.failed = true;
@@ -310,6 +333,12 @@ void Init::pause_notifications() {
                 format_duration(Subtree::kNotifyPause));
   loop_->unwatch(notify_->fd());
   timers_.arm(TimerId::kNotifyPause, Clock::now() + Subtree::kNotifyPause);
+}
+
+void Init::resume_notifications() {
+  if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
+    spdlog::warn("cannot watch the notify socket again: {}", std::strerror(errno));
+  }
 }
 
 void Init::handle_notification(const NotifyMessage& message) {

@@ -67,23 +67,23 @@ TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
   ready_file_.remove_stale();
   std::optional<TendExit> exit = start_run();
-  if (!exit && pdeathsig_pending_) {
-    handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
-  }
-  if (!exit) {
-    if (!options_.restarts()) release_what_command_inherited();
-    // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
-    // would orphan COMMAND (and, as PID 1, take the whole container down with it).
-    while (phase_ != Phase::kDone) {
-      loop_->wait_once(timers_.earliest());
-      handle_timers();
-    }
-    exit = decide_exit(run_.status, subtree_.is_pid1(), options_.success_exits);
-    if (exit_override_) exit = TendExit{*exit_override_, 0};
-  }
+  if (!exit) exit = supervise();
   give_back_terminal();
   ready_file_.remove();
   return *exit;
+}
+
+/// From here on COMMAND runs: failures are logged and tend carries on, because tend dying would
+/// orphan COMMAND (and, as PID 1, take the whole container down with it).
+TendExit Init::supervise() {
+  if (pdeathsig_pending_) handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
+  if (!options_.restarts()) release_what_command_inherited();
+  while (phase_ != Phase::kDone) {
+    loop_->wait_once(timers_.earliest());
+    handle_timers();
+  }
+  if (exit_override_) return {*exit_override_, 0};
+  return decide_exit(run_.status, subtree_.is_pid1(), options_.success_exits);
 }
 
 /// Setup may fail: each failure here is an error message and exit 125, before COMMAND exists.

@@ -58,6 +58,8 @@ class Init {
   std::optional<TendExit> set_up();
   std::optional<TendExit> set_up_supervision();
   void release_what_command_inherited();
+  /// Runs the event loop until nothing is left, and says how tend must end.
+  TendExit supervise();
 
   // Events (init.cc).
   void handle_signal(const ReceivedSignal& received);

@@ -312,6 +312,11 @@ void Init::begin_stop(int signo) {
   }
   if (phase_ == Phase::kStopping || timers_.is_armed(TimerId::kGrace)) return;
   if (phase_ == Phase::kRunning) set_phase(Phase::kStopping);
+  start_grace_period();
+}
+
+/// SIGKILL follows when the grace period is over: at once for 0, never for inf.
+void Init::start_grace_period() {
   if (options_.grace == Millis(0)) return escalate();
   if (options_.grace != kForever)
     timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
@@ -365,9 +370,7 @@ void Init::begin_cleanup() {
   signal_leftovers(SIGCONT);
   spdlog::info("sent SIGTERM to what is left of the run: {}", describe_count(count));
   if (timers_.is_armed(TimerId::kGrace)) return;  // A stop began: its grace period goes on.
-  if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever)
-    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
+  start_grace_period();
 }
 
 void Init::set_phase(Phase phase) {

@@ -75,6 +75,7 @@ class Init {
   void request_stop(int signo);
   void begin_stop(int signo);
   void begin_cleanup();
+  void start_grace_period();
   void escalate();
   /// SIGKILL went out: the give-up timer runs from then until the run is over.
   bool has_escalated() const { return timers_.is_armed(TimerId::kGiveUp); }

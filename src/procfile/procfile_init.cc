@@ -327,13 +327,7 @@ void ProcfileInit::stop_all(int signo) {
   int count = signal_services(signo);
   signal_services(SIGCONT);
   spdlog::info("sent {} to {}", SignalLabel{signo}, count_of(count, "service"));
-  if (!timers_.is_armed(TimerId::kGrace) && !has_escalated()) {
-    if (options_.grace == Millis(0)) {
-      escalate();
-    } else if (options_.grace != kForever) {
-      timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
-    }
-  }
+  if (!timers_.is_armed(TimerId::kGrace) && !has_escalated()) start_grace_period();
   if (std::none_of(services_.begin(), services_.end(),
                    [](const Service& service) { return service.is_running(); })) {
     begin_cleanup();
@@ -351,6 +345,11 @@ void ProcfileInit::begin_cleanup() {
   spdlog::info("sent SIGTERM to what the services left: {}",
                count < 0 ? std::string("whatever is left") : count_of(count, "process"));
   if (timers_.is_armed(TimerId::kGrace)) return;
+  start_grace_period();
+}
+
+/// SIGKILL follows when the grace period is over: at once for 0, never for inf.
+void ProcfileInit::start_grace_period() {
   if (options_.grace == Millis(0)) return escalate();
   if (options_.grace != kForever)
     timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));

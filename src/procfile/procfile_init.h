@@ -81,6 +81,7 @@ class ProcfileInit {
   void request_stop(int signo);
   void stop_all(int signo);
   void begin_cleanup();
+  void start_grace_period();
   void escalate();
   /// SIGKILL went out: the give-up timer runs from then until tend is done.
   bool has_escalated() const { return timers_.is_armed(TimerId::kGiveUp); }

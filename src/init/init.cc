@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -30,11 +29,6 @@ namespace {
 /// that ends sooner (`tend -- true`) never pays for mapping back the ones tend needs to finish.
 constexpr std::chrono::milliseconds kReleasePagesAfter{100};
 
-/// signal_leftovers' count when kill(-1) reached an unknown number of processes.
-constexpr int kSomeProcesses = -1;
-/// signal_leftovers' count when tend has no usable /proc to see what is left.
-constexpr int kUnseenProcesses = -2;
-
 /// Has `loop` release start-up's pages kReleasePagesAfter from now, through the returned timer
 /// (kept open while the loop runs; it fires once); at once when no timer can be had.
 UniqueFd release_pages_later(EventLoop& loop) {
@@ -50,8 +44,8 @@ UniqueFd release_pages_later(EventLoop& loop) {
 }
 
 std::string describe_count(int count) {
-  if (count == kSomeProcesses) return "every other process";
-  if (count == kUnseenProcesses) return "whatever is left (no usable /proc to see it)";
+  if (count == Subtree::kSomeProcesses) return "every other process";
+  if (count == Subtree::kUnseenProcesses) return "whatever is left (no usable /proc to see it)";
   return fmt::format("{} process{}", count, count == 1 ? "" : "es");
 }
 
@@ -82,8 +76,6 @@ Inheritance Inheritance::capture() {
 Init::Init(const Options& options, const Inheritance& inherited)
     : options_(options),
       inherited_(inherited),
-      self_(getpid()),
-      is_pid1_(self_ == 1),
       own_group_(getpgrp()),
       restarts_(options),
       ready_file_(options.ready_file) {
@@ -94,24 +86,24 @@ TendExit Init::run() {
   if (auto early_exit = set_up()) return *early_exit;
   ready_file_.remove_stale();
   std::optional<TendExit> exit = start_run();
-  if (!exit && pdeathsig_pending_) {
-    handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
-  }
-  if (!exit) {
-    if (!options_.restarts()) release_what_command_inherited();
-    // From here on COMMAND runs: failures are logged and tend carries on, because tend dying
-    // would orphan COMMAND (and, as PID 1, take the whole container down with it).
-    UniqueFd page_timer = release_pages_later(*loop_);
-    while (phase_ != Phase::kDone) {
-      loop_->wait_once(timers_.earliest());
-      handle_timers();
-    }
-    exit = decide_exit(last_status_, is_pid1_, options_.success_exits);
-    if (exit_override_) exit = TendExit{*exit_override_, 0};
-  }
+  if (!exit) exit = supervise();
   give_back_terminal();
   ready_file_.remove();
   return *exit;
+}
+
+/// From here on COMMAND runs: failures are logged and tend carries on, because tend dying would
+/// orphan COMMAND (and, as PID 1, take the whole container down with it).
+TendExit Init::supervise() {
+  if (pdeathsig_pending_) handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
+  if (!options_.restarts()) release_what_command_inherited();
+  UniqueFd page_timer = release_pages_later(*loop_);
+  while (phase_ != Phase::kDone) {
+    loop_->wait_once(timers_.earliest());
+    handle_timers();
+  }
+  if (exit_override_) return {*exit_override_, 0};
+  return decide_exit(run_.status, subtree_.is_pid1(), options_.success_exits);
 }
 
 /// Setup may fail: each failure here is an error message and exit 125, before COMMAND exists.
@@ -120,7 +112,7 @@ std::optional<TendExit> Init::set_up() {
   loop_ = EventLoop::create([this](const ReceivedSignal& received) { handle_signal(received); });
   if (!loop_) return system_failure("cannot create a signalfd");
   // Outside PID 1, orphans of the subtree would go to the real init: claim them.
-  if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+  if (!subtree_.is_pid1() && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return system_failure("cannot become child subreaper");
   }
   if (!options_.no_tty) terminal_ = Terminal::open_controlling();
@@ -144,7 +136,7 @@ std::optional<TendExit> Init::set_up_supervision() {
   }
   notify_ = NotifySocket::create();
   if (!notify_) return system_failure("cannot create the notify socket");
-  if (!is_pid1_ && !proc_walk_reserve_.take(kProcWalkDescriptors)) {
+  if (!subtree_.reserve_proc_walk()) {
     return system_failure("cannot keep descriptors in reserve for /proc");
   }
   if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
@@ -168,7 +160,7 @@ void Init::handle_signal(const ReceivedSignal& received) {
   if (signo == SIGCHLD) return reap_children();
   // tend's own: the SIGPIPE of a write to a closed stderr, or anything else it raised. Passing it
   // on would kill COMMAND for tend's fault, and logging it could raise it again.
-  if (received.sender == self_) return;
+  if (received.sender == subtree_.self()) return;
   spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
                 phase_name(phase_));
   if (terminal_ && reached_command_directly(signo, received.sent_by_kernel(),
@@ -177,9 +169,9 @@ void Init::handle_signal(const ReceivedSignal& received) {
     return;
   }
   // Continued by the shell's `fg`: the terminal came back to tend's group, pass it on first.
-  if (signo == SIGCONT && terminal_ && !options_.single_child && command_pid_ > 0 &&
-      !command_reaped_ && terminal_->is_foreground(own_group_)) {
-    terminal_->hand_to(command_pid_);
+  if (signo == SIGCONT && terminal_ && !options_.single_child && run_.command_pid > 0 &&
+      !run_.command_reaped && terminal_->is_foreground(own_group_)) {
+    terminal_->hand_to(run_.command_pid);
   }
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
@@ -205,28 +197,22 @@ void Init::handle_timers() {
         escalate();
         break;
       case TimerId::kStopDelay:
-        begin_stop(std::exchange(pending_stop_signal_, 0));
+        begin_stop(std::exchange(run_.pending_stop_signal, 0));
         break;
       case TimerId::kBackoff:
         start_run();
         break;
       case TimerId::kReady:
-        fail_run(
-            fmt::format("COMMAND not ready after {}", format_duration(*options_.ready_timeout)));
+        handle_ready_timeout();
         break;
       case TimerId::kWatchdog:
-        fail_run(
-            fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*watchdog_)));
+        handle_watchdog_timeout();
         break;
       case TimerId::kPidFile:
-        fail_setup_of_run(
-            fmt::format("pid file '{}' {}", options_.pidfile,
-                        pid_file_->describe_wait(format_duration(options_.pidfile_timeout))));
+        handle_pid_file_timeout();
         break;
       case TimerId::kNotifyPause:
-        if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
-          spdlog::warn("cannot watch the notify socket again: {}", std::strerror(errno));
-        }
+        resume_notifications();
         break;
       case TimerId::kGiveUp:
         give_up_waiting();
@@ -243,16 +229,16 @@ void Init::reap_children() {
     int status = 0;
     pid_t pid = waitpid(-1, &status, WNOHANG | (terminal_ ? WUNTRACED : 0));
     if (pid > 0 && WIFSTOPPED(status)) {
-      if (pid == command_pid_ && !command_reaped_) handle_command_stopped(WSTOPSIG(status));
+      if (pid == run_.command_pid && !run_.command_reaped) handle_command_stopped(WSTOPSIG(status));
       continue;
     }
-    if (pid > 0 && pid == command_pid_) command_reaped_ = true;
+    if (pid > 0 && pid == run_.command_pid) run_.command_reaped = true;
     // An adopted main process is this pid only if its pidfd says it ended: else the pid is reused.
-    bool is_main =
-        pid > 0 && pid == main_pid_ && (!main_pidfd_.is_open() || has_exited(main_pidfd_.get()));
+    bool is_main = pid > 0 && pid == run_.main_pid &&
+                   (!run_.main_pidfd.is_open() || has_exited(run_.main_pidfd.get()));
     if (is_main && phase_ != Phase::kCleaningUp) {
-      end_run(ChildStatus::from_wait_status(status));
-    } else if (pid > 0 && pid == command_pid_ && phase_ == Phase::kStarting) {
+      handle_run_ended(ChildStatus::from_wait_status(status));
+    } else if (pid > 0 && pid == run_.command_pid && phase_ == Phase::kStarting) {
       handle_launcher_exit(ChildStatus::from_wait_status(status));
     } else if (pid > 0) {
       spdlog::debug("reaped pid {} ({})", pid, ChildStatus::from_wait_status(status));
@@ -260,7 +246,7 @@ void Init::reap_children() {
       continue;
     } else {
       // 0: children remain, none has ended. ECHILD: no child at all, so nothing of ours is left.
-      if (pid < 0 && errno == ECHILD && phase_ == Phase::kCleaningUp) finish_run();
+      if (pid < 0 && errno == ECHILD && phase_ == Phase::kCleaningUp) handle_run_cleaned_up();
       return;
     }
   }
@@ -268,34 +254,34 @@ void Init::reap_children() {
 
 void Init::forward(int signo) {
   if (signal_main(signo)) {
-    bool group = main_pid_ > 0 ? main_group_ > 0 : !options_.single_child;
+    bool group = run_.main_pid > 0 ? run_.main_group > 0 : !options_.single_child;
     spdlog::info("forwarded {} to {} {}", SignalLabel{signo}, group ? "process group" : "pid",
-                 main_pid_ > 0 ? main_pid_ : command_pid_);
+                 run_.main_pid > 0 ? run_.main_pid : run_.command_pid);
   }
 }
 
 bool Init::signal_main(int signo) {
-  if (main_pid_ < 0) {  // A daemon's launcher, still starting.
-    if (command_pid_ < 0) return false;
+  if (run_.main_pid < 0) {  // A daemon's launcher, still starting.
+    if (run_.command_pid < 0) return false;
     // The launcher is reaped: its pid and group id may be anyone's now. What it left behind is
     // found below tend instead.
-    if (command_reaped_) return signal_leftovers(signo) != 0;
-    return send_signal(options_.single_child ? command_pid_ : -command_pid_, signo);
+    if (run_.command_reaped) return signal_leftovers(signo) != 0;
+    return send_signal(options_.single_child ? run_.command_pid : -run_.command_pid, signo);
   }
-  if (main_pidfd_.is_open()) {
+  if (run_.main_pidfd.is_open()) {
     // Its group if it leads one now: a daemon may call setsid() after writing its pid file, so
     // what it led at adoption says nothing. ESRCH for the group: it leads none (or is gone).
-    int fd = main_pidfd_.get();
-    if (!options_.single_child && signal_by_pidfd(fd, main_pid_, signo, true)) return true;
-    if (signal_by_pidfd(fd, main_pid_, signo, false)) return true;
+    int fd = run_.main_pidfd.get();
+    if (!options_.single_child && signal_by_pidfd(fd, run_.main_pid, signo, true)) return true;
+    if (signal_by_pidfd(fd, run_.main_pid, signo, false)) return true;
     if (errno != ESRCH) {
-      spdlog::warn("cannot send {} to pid {}: {}", SignalLabel{signo}, main_pid_,
+      spdlog::warn("cannot send {} to pid {}: {}", SignalLabel{signo}, run_.main_pid,
                    std::strerror(errno));
     }
     return false;
   }
   // COMMAND itself, not yet reaped (its end moves the run out of the phases that signal it).
-  return send_signal(main_group_ > 0 ? -main_group_ : main_pid_, signo);
+  return send_signal(run_.main_group > 0 ? -run_.main_group : run_.main_pid, signo);
 }
 
 /// A stop signal: no restart follows. With --stop-delay the signal waits, unless it is the
@@ -311,12 +297,12 @@ void Init::request_stop(int signo) {
   if (phase_ == Phase::kRunning && options_.stop_delay > Millis(0) && !delaying) {
     spdlog::info("got {}, forwarding it in {}", SignalLabel{signo},
                  format_duration(options_.stop_delay));
-    pending_stop_signal_ = signo;
+    run_.pending_stop_signal = signo;
     timers_.arm(TimerId::kStopDelay, deadline_after(Clock::now(), options_.stop_delay));
     return;
   }
   timers_.disarm(TimerId::kStopDelay);
-  pending_stop_signal_ = 0;
+  run_.pending_stop_signal = 0;
   begin_stop(signo);
 }
 
@@ -324,10 +310,10 @@ void Init::request_stop(int signo) {
 /// the grace period; a repeated stop signal is forwarded again but does not extend it.
 void Init::begin_stop(int signo) {
   if (phase_ == Phase::kCleaningUp || phase_ == Phase::kStarting) {
-    if (escalated_) return;
+    if (has_escalated()) return;
     signal_leftovers(signo);
     signal_leftovers(SIGCONT);
-    if (phase_ == Phase::kStarting && launcher_exited_) {
+    if (phase_ == Phase::kStarting && run_.launcher_exited) {
       // Waiting for a pid file: stop waiting, wait for the leftovers.
       stop_waiting_for_pid_file();
       set_phase(Phase::kCleaningUp);
@@ -342,19 +328,23 @@ void Init::begin_stop(int signo) {
   }
   if (phase_ == Phase::kStopping || timers_.is_armed(TimerId::kGrace)) return;
   if (phase_ == Phase::kRunning) set_phase(Phase::kStopping);
+  start_grace_period();
+}
+
+/// SIGKILL follows when the grace period is over: at once for 0, never for inf.
+void Init::start_grace_period() {
   if (options_.grace == Millis(0)) return escalate();
   if (options_.grace != kForever)
     timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void Init::escalate() {
-  if (escalated_) return;
-  escalated_ = true;
+  if (has_escalated()) return;
   timers_.disarm(TimerId::kGrace);
   std::string main;
   if (phase_ == Phase::kStopping) {
     signal_main(SIGKILL);
-    main = fmt::format("{} {} and ", main_group_ > 0 ? "process group" : "pid", main_pid_);
+    main = fmt::format("{} {} and ", run_.main_group > 0 ? "process group" : "pid", run_.main_pid);
     // The killed processes exit in their own time slices: on a shared CPU, the walk through /proc
     // below would hold them up. Let them go first.
     sched_yield();
@@ -362,83 +352,41 @@ void Init::escalate() {
   int count = signal_leftovers(SIGKILL);
   spdlog::info("grace period over after {}, sent SIGKILL to {}{}", format_duration(options_.grace),
                main, count < 0 ? describe_count(count) : describe_count(count) + " more");
-  arm_give_up();
+  timers_.arm(TimerId::kGiveUp, Clock::now() + Subtree::kGiveUpMargin);
 }
 
-void Init::arm_give_up() {
-  // SIGKILLed processes end within milliseconds; one that tend could not see (no /proc) or that
-  // hangs in the kernel must not keep tend from ending.
-  constexpr Millis kMargin{2000};
-  timers_.arm(TimerId::kGiveUp, Clock::now() + kMargin);
-}
-
+/// The give-up margin after SIGKILL is over: a stop or cleanup ends even with processes left.
 void Init::give_up_waiting() {
-  siginfo_t child{};
-  bool children_left =
-      waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0;
-  if (!children_left || (phase_ != Phase::kCleaningUp && phase_ != Phase::kStopping)) return;
-  spdlog::warn("processes tend cannot signal are still running after SIGKILL: no longer waiting");
+  if (phase_ != Phase::kCleaningUp && phase_ != Phase::kStopping) return;
+  if (!Subtree::give_up_waiting()) return;
   if (phase_ == Phase::kStopping) {
-    last_status_ = {true, SIGKILL};
+    run_.status = {true, SIGKILL};
     set_phase(Phase::kCleaningUp);
   }
-  finish_run();
+  handle_run_cleaned_up();
 }
 
 int Init::signal_leftovers(int signo) {
-  // No child at all means nothing below tend: skip the walk through /proc (the common exit).
-  siginfo_t child{};
-  if (waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0 &&
-      errno == ECHILD) {
-    return 0;
-  }
-  if (is_pid1_) {
-    // kill(-1) reaches every process of the namespace but tend itself, atomically.
-    return kill(-1, signo) == 0 ? kSomeProcesses : 0;
-  }
-  // The walk needs descriptors that tend, short of them, may not have: it gets the reserve.
-  proc_walk_reserve_.release();
-  int count = signal_descendants(signo);
-  proc_walk_reserve_.take(kProcWalkDescriptors);
-  return count;
-}
-
-int Init::signal_descendants(int signo) {
-  // A process may fork while we walk /proc: for SIGKILL, walk again until no new pid shows up.
-  std::set<pid_t> signalled;
-  for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {
-    auto leftovers = live_descendants(self_);
-    if (!leftovers) {
-      // Without a /proc of its own tend cannot see its subtree. COMMAND's group is still known
-      // while COMMAND is unreaped; anything else is waited for until the give-up margin.
-      spdlog::debug("no usable /proc: can only signal COMMAND's process group");
-      if (!command_reaped_ && command_pid_ > 0 && !options_.single_child) {
-        send_signal(-command_pid_, signo);
-      }
-      return kUnseenProcesses;
+  return subtree_.signal_leftovers(signo, [this, signo] {
+    // Without /proc, COMMAND's group is still known while COMMAND is unreaped.
+    spdlog::debug("no usable /proc: can only signal COMMAND's process group");
+    if (!run_.command_reaped && run_.command_pid > 0 && !options_.single_child) {
+      send_signal(-run_.command_pid, signo);
     }
-    size_t before = signalled.size();
-    for (const ListedProcess& process : *leftovers) {
-      if (signalled.insert(process.pid).second) signal_if_same(process, signo);
-    }
-    if (signalled.size() == before) break;
-  }
-  return static_cast<int>(signalled.size());
+  });
 }
 
 /// The main process is gone; leftovers get SIGTERM (and SIGCONT) and what is left of the grace
 /// period. When nothing is left the reap loop sees ECHILD and the run is over at once.
 void Init::begin_cleanup() {
   set_phase(Phase::kCleaningUp);
-  if (escalated_) return;
+  if (has_escalated()) return;
   int count = signal_leftovers(SIGTERM);
   if (count == 0) return;
   signal_leftovers(SIGCONT);
   spdlog::info("sent SIGTERM to what is left of the run: {}", describe_count(count));
   if (timers_.is_armed(TimerId::kGrace)) return;  // A stop began: its grace period goes on.
-  if (options_.grace == Millis(0)) return escalate();
-  if (options_.grace != kForever)
-    timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
+  start_grace_period();
 }
 
 void Init::set_phase(Phase phase) {

@@ -10,6 +10,8 @@
 
 #include "cli/options.h"
 #include "init/exit_status.h"
+#include "init/run.h"
+#include "init/subtree.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
 #include "service/notify.h"
@@ -56,6 +58,8 @@ class Init {
   std::optional<TendExit> set_up();
   std::optional<TendExit> set_up_supervision();
   void release_what_command_inherited();
+  /// Runs the event loop until nothing is left, and says how tend must end.
+  TendExit supervise();
 
   // Events (init.cc).
   void handle_signal(const ReceivedSignal& received);
@@ -71,19 +75,18 @@ class Init {
   void request_stop(int signo);
   void begin_stop(int signo);
   void begin_cleanup();
+  void start_grace_period();
   void escalate();
+  /// SIGKILL went out: the give-up timer runs from then until the run is over.
+  bool has_escalated() const { return timers_.is_armed(TimerId::kGiveUp); }
   /// Sends `signo` to every process left in tend's subtree (as PID 1: the whole namespace).
   int signal_leftovers(int signo);
-  /// The subreaper's part of signal_leftovers: the processes below tend found through /proc.
-  int signal_descendants(int signo);
-  /// After SIGKILL: if processes tend cannot see or signal are still there, stop waiting soon.
-  void arm_give_up();
   void give_up_waiting();
   void set_phase(Phase phase);
 
   // Runs of COMMAND (runs.cc).
   std::optional<TendExit> start_run();
-  std::optional<TendExit> fail_start(TendExit exit);
+  std::optional<TendExit> handle_start_failure(TendExit exit);
   void handle_launcher_exit(ChildStatus status);
   void adopt_pid_file();
   void watch_pid_file();
@@ -91,43 +94,45 @@ class Init {
   /// Holds a process that tend did not just fork by a pidfd, once /proc shows it below tend;
   /// false (with the reason logged) when it cannot be proven to be tend's.
   bool hold_main_process(pid_t pid, const char* how);
-  void handle_main_process_exit();
+  void handle_adopted_process_exit();
   void release_main_process();
   void stop_waiting_for_pid_file();
-  void fail_setup_of_run(const std::string& why);
-  void end_run(ChildStatus status);
-  void finish_run();
+  void handle_pid_file_timeout();
+  void handle_pid_file_failure(const std::string& why);
+  void handle_run_ended(ChildStatus status);
+  void handle_run_cleaned_up();
   void mark_ready();
   /// A ready signal from COMMAND itself (READY=1, --ready-fd, the pid file): kept if it comes
   /// before the main process is known, and the only kind passed upward.
   void report_ready();
-  void fail_run(const std::string& why);
+  void handle_ready_timeout();
+  void handle_watchdog_timeout();
+  void stop_failed_run(const std::string& why);
   void arm_watchdog();
   void handle_notifications();
-  /// Whether a datagram comes from inside tend's subtree (see SECURITY.md for what is trusted).
-  bool is_from_own_subtree(const Notification& notification) const;
+  /// Whether tend holds `pid` as the run's: COMMAND before it is reaped, or the main process
+  /// by its pidfd while that is alive.
+  bool holds_process(pid_t pid) const;
   void pause_notifications();
+  void resume_notifications();
   void handle_notification(const NotifyMessage& message);
   void handle_ready_fd();
+  void stop_reading_ready_pipe();
   void notify_upstream(const std::string& text) const;
 
   // Terminal (job_control.cc).
   void handle_command_stopped(int stop_signal);
   void resume_command();
   void give_back_terminal();
-  pid_t command_group() const { return options_.single_child ? own_group_ : command_pid_; }
+  pid_t command_group() const { return options_.single_child ? own_group_ : run_.command_pid; }
 
   const Options& options_;
   const Inheritance& inherited_;
-  pid_t self_;
-  bool is_pid1_;
+  Subtree subtree_;
   pid_t own_group_;
   std::optional<EventLoop> loop_;
   std::optional<Terminal> terminal_;
   std::optional<NotifySocket> notify_;
-  /// Descriptors the walk through /proc needs (the directory and one stat file at a time).
-  static constexpr int kProcWalkDescriptors = 2;
-  DescriptorReserve proc_walk_reserve_;
   std::optional<Account> account_;
   std::optional<int> listen_fds_;
   std::string upstream_notify_;
@@ -137,28 +142,12 @@ class Init {
   std::optional<PidFile> pid_file_;
   ReadyFile ready_file_;
 
-  // The current run.
-  pid_t command_pid_ = -1;       ///< What tend spawned (COMMAND, or a daemon's launcher).
-  bool command_reaped_ = false;  ///< command_pid_ names nothing of tend's any more.
-  pid_t main_pid_ = -1;          ///< Whose exit ends the run (COMMAND, the daemon, or MAINPID).
-  pid_t main_group_ = 0;         ///< Process group signals go to; 0 means main_pid_ alone.
-  UniqueFd main_pidfd_;          ///< Holds an adopted main process (not command_pid_).
-  TimePoint run_started_;
-  bool run_failed_ = false;
-  bool is_ready_ = false;
-  bool reported_ready_early_ = false;  ///< COMMAND said ready before its main process was known.
-  bool escalated_ = false;
-  bool launcher_exited_ = false;
-  bool setup_failed_ = false;  ///< The run never got a main process (pid file problems).
-  UniqueFd ready_pipe_;
-  std::optional<Millis> watchdog_;
-  int pending_stop_signal_ = 0;
+  Run run_;  ///< The current run, or the last one once tend is done.
 
   // Across runs.
   bool stop_requested_ = false;
   bool pdeathsig_pending_ = false;  ///< The parent died before prctl could arm the signal.
   bool told_upstream_ready_ = false;
-  ChildStatus last_status_;
   std::optional<int> exit_override_;
 };
 

@@ -11,7 +11,7 @@ namespace tend {
 
 /// COMMAND was stopped (Ctrl-Z): tend stops with it, or continues it at once.
 void Init::handle_command_stopped(int stop_signal) {
-  spdlog::info("COMMAND (pid {}) stopped by {}", command_pid_, SignalLabel{stop_signal});
+  spdlog::info("COMMAND (pid {}) stopped by {}", run_.command_pid, SignalLabel{stop_signal});
   bool tend_leads_its_session = getsid(0) == getpid();
   // stop_self returns false when the kernel discarded the stop (an orphaned process group).
   if (!should_stop_with_command(tend_leads_its_session) || !stop_self(stop_signal)) {
@@ -33,7 +33,7 @@ void Init::give_back_terminal() {
   if (should_take_back_terminal(terminal_->foreground(), own_group_, command_group())) {
     terminal_->hand_to(own_group_);
   }
-  if (last_status_.signaled) terminal_->restore_settings();
+  if (run_.status.signaled) terminal_->restore_settings();
 }
 
 }  // namespace tend

@@ -36,13 +36,9 @@ TendExit report_spawn_failure(const SpawnResult& result, const std::string& comm
 /// Starts one run. On the first run a failure to start is tend's exit; on a restart it counts as
 /// a failed run, and the restart policy decides what follows.
 std::optional<TendExit> Init::start_run() {
-  command_pid_ = main_pid_ = -1;
-  main_group_ = 0;
   release_main_process();
-  run_failed_ = setup_failed_ = is_ready_ = escalated_ = launcher_exited_ = false;
-  command_reaped_ = reported_ready_early_ = false;
-  watchdog_ = options_.watchdog;
-  run_started_ = Clock::now();
+  stop_reading_ready_pipe();
+  run_ = Run{.started = Clock::now(), .watchdog = options_.watchdog};
   set_phase(Phase::kStarting);
   if (pid_file_) pid_file_->begin_run();
 
@@ -64,63 +60,65 @@ std::optional<TendExit> Init::start_run() {
   if (options_.ready_fd) {
     ready = make_pipe();
     if (!ready.read_end.is_open())
-      return fail_start(system_failure("cannot create the ready pipe"));
+      return handle_start_failure(system_failure("cannot create the ready pipe"));
     request.ready_fd = *options_.ready_fd;
     request.ready_fd_source = ready.write_end.get();
   }
 
   SpawnResult result = spawn(request);
-  command_pid_ = result.pid;
+  run_.command_pid = result.pid;
   if (!result.ok()) {
     if (result.pid > 0) {
       waitpid(result.pid, nullptr, 0);
-      command_reaped_ = true;
+      run_.command_reaped = true;
     }
-    return fail_start(report_spawn_failure(result, options_.command[0]));
+    return handle_start_failure(report_spawn_failure(result, options_.command[0]));
   }
   if (ready.read_end.is_open()) {
-    ready_pipe_ = std::move(ready.read_end);
-    if (!loop_->watch(ready_pipe_.get(), [this] { handle_ready_fd(); })) {
+    run_.ready_pipe = std::move(ready.read_end);
+    if (!loop_->watch(run_.ready_pipe.get(), [this] { handle_ready_fd(); })) {
       spdlog::warn("cannot watch the ready pipe: {}", std::strerror(errno));
     }
   }
-  if (options_.pidfile.empty()) adopt_main_process(command_pid_, "started");
+  if (options_.pidfile.empty()) adopt_main_process(run_.command_pid, "started");
   return std::nullopt;
 }
 
-/// A run that could not start: on the first run that is tend's exit; on a restart it is a
-/// failed run, and the restart policy decides what follows (never a run left without a process).
-std::optional<TendExit> Init::fail_start(TendExit exit) {
+/// COMMAND could not be started (no ready pipe, no fork, or a failed exec): on the first run that
+/// is tend's exit; on a restart it is a failed run, and the restart policy decides what follows
+/// (never a run left without a process).
+std::optional<TendExit> Init::handle_start_failure(TendExit exit) {
   if (restarts_.restarts() == 0) return exit;
-  last_status_ = {false, exit.code};
-  run_failed_ = true;
-  finish_run();
+  run_.status = {false, exit.code};
+  run_.failed = true;
+  handle_run_cleaned_up();
   return std::nullopt;
 }
 
 /// --pidfile: the launcher ended. Success means its daemon should have written the pid file.
 void Init::handle_launcher_exit(ChildStatus status) {
-  launcher_exited_ = true;
-  last_status_ = status;
-  if (stop_requested_) return end_run(status);
+  run_.launcher_exited = true;
+  run_.status = status;
+  if (stop_requested_) return handle_run_ended(status);
   if (status.shell_code() != 0) {
-    return fail_setup_of_run(fmt::format("COMMAND ended with {} before writing pid file '{}'",
-                                         status.describe(), options_.pidfile));
+    return handle_pid_file_failure(fmt::format("COMMAND ended with {} before writing pid file '{}'",
+                                               status.describe(), options_.pidfile));
   }
   adopt_pid_file();
 }
 
 void Init::adopt_pid_file() {
-  if (phase_ != Phase::kStarting || !launcher_exited_) return;
+  if (phase_ != Phase::kStarting || !run_.launcher_exited) return;
   watch_pid_file();
   PidFileRead read = pid_file_->read();
   if (read.problem) {
-    return fail_setup_of_run(fmt::format("pid file '{}' {}", options_.pidfile, *read.problem));
+    return handle_pid_file_failure(
+        fmt::format("pid file '{}' {}", options_.pidfile, *read.problem));
   }
   if (!read.pid) return;  // Not written yet, or not complete: the watch or the timeout wakes tend.
   if (!hold_main_process(*read.pid, "in the pid file")) {
-    return fail_setup_of_run(fmt::format("pid {} in pid file '{}' is not a process started by tend",
-                                         *read.pid, options_.pidfile));
+    return handle_pid_file_failure(fmt::format(
+        "pid {} in pid file '{}' is not a process started by tend", *read.pid, options_.pidfile));
   }
   adopt_main_process(*read.pid, "read from the pid file");
   report_ready();  // A forking daemon is ready once it has written its pid file.
@@ -146,16 +144,16 @@ void Init::watch_pid_file() {
 }
 
 void Init::adopt_main_process(pid_t pid, const char* how) {
-  main_pid_ = pid;
-  main_group_ = options_.single_child || getpgid(pid) != pid ? 0 : pid;
+  run_.main_pid = pid;
+  run_.main_group = options_.single_child || getpgid(pid) != pid ? 0 : pid;
   stop_waiting_for_pid_file();
   set_phase(Phase::kRunning);
   spdlog::info("main process '{}' is pid {} ({})", options_.command[0], pid, how);
   if (options_.ready_timeout && *options_.ready_timeout != kForever) {
-    timers_.arm(TimerId::kReady, deadline_after(run_started_, *options_.ready_timeout));
+    timers_.arm(TimerId::kReady, deadline_after(run_.started, *options_.ready_timeout));
   }
   arm_watchdog();
-  if (reported_ready_early_) {
+  if (run_.reported_ready_early) {
     report_ready();
   } else if (!options_.awaits_readiness()) {
     mark_ready();
@@ -167,10 +165,10 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
   if (!held.is_open() && errno != ENOSYS) return false;  // ESRCH: already gone.
   // Checked after the pidfd was taken, so the check is about the held process; if that ended in
   // between, has_exited says so below and a newcomer with its pid is never adopted.
-  if (!is_descendant(pid, self_)) return false;
+  if (!is_descendant(pid, subtree_.self())) return false;
   if (!held.is_open()) {
     // No pidfds (Linux < 5.3): only a child of tend stays itself until tend reaps it.
-    if (parent_of(pid) != self_) {
+    if (parent_of(pid) != subtree_.self()) {
       spdlog::warn(
           "cannot follow pid {} ({}): it is not tend's child, and without pidfds "
           "(Linux 5.3) tend could not tell it from a later process with its pid",
@@ -182,8 +180,8 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
   }
   if (has_exited(held.get())) return false;
   release_main_process();
-  main_pidfd_ = std::move(held);
-  if (!loop_->watch(main_pidfd_.get(), [this] { handle_main_process_exit(); })) {
+  run_.main_pidfd = std::move(held);
+  if (!loop_->watch(run_.main_pidfd.get(), [this] { handle_adopted_process_exit(); })) {
     spdlog::warn("cannot watch pid {}: {}", pid, std::strerror(errno));
   }
   return true;
@@ -191,22 +189,22 @@ bool Init::hold_main_process(pid_t pid, const char* how) {
 
 /// The pidfd of an adopted main process is readable: it ended. tend's own child is reaped here
 /// with its status; one reaped by its own parent leaves no status to know.
-void Init::handle_main_process_exit() {
-  std::optional<int> status = reap_by_pidfd(main_pidfd_.get());
+void Init::handle_adopted_process_exit() {
+  std::optional<int> status = reap_by_pidfd(run_.main_pidfd.get());
   if (status) {
-    if (main_pid_ == command_pid_) command_reaped_ = true;
-    return end_run(ChildStatus::from_wait_status(*status));
+    if (run_.main_pid == run_.command_pid) run_.command_reaped = true;
+    return handle_run_ended(ChildStatus::from_wait_status(*status));
   }
   spdlog::info("main process (pid {}) ended; its parent reaped it, so its status is unknown",
-               main_pid_);
-  end_run(ChildStatus{});
+               run_.main_pid);
+  handle_run_ended(ChildStatus{});
   reap_children();  // Perhaps nothing is left of the run.
 }
 
 void Init::release_main_process() {
-  if (!main_pidfd_.is_open()) return;
-  loop_->unwatch(main_pidfd_.get());
-  main_pidfd_.reset();
+  if (!run_.main_pidfd.is_open()) return;
+  loop_->unwatch(run_.main_pidfd.get());
+  run_.main_pidfd.reset();
 }
 
 void Init::stop_waiting_for_pid_file() {
@@ -217,66 +215,74 @@ void Init::stop_waiting_for_pid_file() {
   timers_.disarm(TimerId::kPidFile);
 }
 
-/// The run never got a main process: an error, then cleanup; exit 125 unless it restarts.
-void Init::fail_setup_of_run(const std::string& why) {
+/// --pidfile: no pid file came in time.
+void Init::handle_pid_file_timeout() {
+  handle_pid_file_failure(
+      fmt::format("pid file '{}' {}", options_.pidfile,
+                  pid_file_->describe_wait(format_duration(options_.pidfile_timeout))));
+}
+
+/// --pidfile: no main process came of the launcher (it failed, or the pid file is unusable or
+/// names a process that is not tend's). An error, then cleanup; exit 125 unless it restarts.
+void Init::handle_pid_file_failure(const std::string& why) {
   report_error(why);
-  setup_failed_ = run_failed_ = true;
+  run_.setup_failed = run_.failed = true;
   stop_waiting_for_pid_file();
   begin_cleanup();
 }
 
-void Init::end_run(ChildStatus status) {
+/// The run's main process ended with `status` (or its launcher did, stopped before the daemon was
+/// known): readiness and the run's deadlines end with it, and what it left is cleaned up.
+void Init::handle_run_ended(ChildStatus status) {
   release_main_process();
-  last_status_ = status;
-  if (status.shell_code() != 0) run_failed_ = true;
-  spdlog::info("main process (pid {}) ended with {}", main_pid_, status.describe());
+  run_.status = status;
+  if (status.shell_code() != 0) run_.failed = true;
+  spdlog::info("main process (pid {}) ended with {}", run_.main_pid, status.describe());
   ready_file_.remove();
-  is_ready_ = false;
+  run_.is_ready = false;
   for (TimerId id : {TimerId::kReady, TimerId::kWatchdog, TimerId::kStopDelay}) {
     timers_.disarm(id);
   }
-  if (ready_pipe_.is_open()) {
-    loop_->unwatch(ready_pipe_.get());
-    ready_pipe_.reset();
-  }
+  stop_reading_ready_pipe();
   begin_cleanup();
 }
 
-/// Nothing is left of the run: start the next one after a back-off, or end tend.
-void Init::finish_run() {
+/// Nothing is left of the run (nothing started, or tend gave up waiting for what is left): start
+/// the next one after a back-off, or end tend.
+void Init::handle_run_cleaned_up() {
   timers_.disarm(TimerId::kGrace);
   timers_.disarm(TimerId::kGiveUp);
   std::optional<Millis> delay;
   if (!stop_requested_) {
-    delay = restarts_.after_run(run_failed_,
-                                std::chrono::duration_cast<Millis>(Clock::now() - run_started_));
+    delay = restarts_.after_run(run_.failed,
+                                std::chrono::duration_cast<Millis>(Clock::now() - run_.started));
   }
   give_back_terminal();  // Also between runs: the next run takes it from tend's group.
   if (!delay) {
-    if (setup_failed_)
+    if (run_.setup_failed)
       exit_override_ = kExitTendFailure;
-    else if (run_failed_ && last_status_.shell_code() == 0)
+    else if (run_.failed && run_.status.shell_code() == 0)
       exit_override_ = 1;
     return set_phase(Phase::kDone);
   }
   spdlog::info("restarting COMMAND in {} after {} (restart {})", format_duration(*delay),
-               setup_failed_ ? "a failed start" : last_status_.describe(), restarts_.restarts());
+               run_.setup_failed ? "a failed start" : run_.status.describe(), restarts_.restarts());
   set_phase(Phase::kBackingOff);
   timers_.arm(TimerId::kBackoff, deadline_after(Clock::now(), *delay));
 }
 
 void Init::mark_ready() {
-  if (is_ready_ || (phase_ != Phase::kRunning && phase_ != Phase::kStopping)) return;
-  is_ready_ = true;
+  if (run_.is_ready || (phase_ != Phase::kRunning && phase_ != Phase::kStopping)) return;
+  run_.is_ready = true;
   timers_.disarm(TimerId::kReady);
   spdlog::log(options_.awaits_readiness() ? spdlog::level::info : spdlog::level::debug,
-              "main process (pid {}) is ready", main_pid_);
+              "main process (pid {}) is ready", run_.main_pid);
   ready_file_.create();
 }
 
 void Init::report_ready() {
   if (phase_ == Phase::kStarting) {  // The daemon is not known yet: keep it for the adoption.
-    reported_ready_early_ = true;
+    run_.reported_ready_early = true;
     return;
   }
   if (phase_ != Phase::kRunning && phase_ != Phase::kStopping) return;
@@ -286,66 +292,58 @@ void Init::report_ready() {
   told_upstream_ready_ = true;
 }
 
+void Init::handle_ready_timeout() {
+  stop_failed_run(
+      fmt::format("COMMAND not ready after {}", format_duration(*options_.ready_timeout)));
+}
+
+void Init::handle_watchdog_timeout() {
+  stop_failed_run(
+      fmt::format("watchdog timeout: no WATCHDOG=1 for {}", format_duration(*run_.watchdog)));
+}
+
 /// A run that missed readiness or its watchdog is stopped like on SIGTERM and counts as failed.
-void Init::fail_run(const std::string& why) {
+void Init::stop_failed_run(const std::string& why) {
   if (phase_ != Phase::kRunning) return;
   spdlog::warn("{}: stopping it", why);
-  run_failed_ = true;
+  run_.failed = true;
   int stop = options_.rewrites.apply(SIGTERM);
   begin_stop(stop != 0 ? stop : SIGTERM);
 }
 
 void Init::arm_watchdog() {
-  if (watchdog_ && phase_ == Phase::kRunning) {
-    timers_.arm(TimerId::kWatchdog, deadline_after(Clock::now(), *watchdog_));
+  if (run_.watchdog && phase_ == Phase::kRunning) {
+    timers_.arm(TimerId::kWatchdog, deadline_after(Clock::now(), *run_.watchdog));
   }
 }
 
 void Init::handle_notifications() {
-  // A bounded batch per wake-up: signals and reaping go first, and a flood of strangers' datagrams
-  // pauses reading for a while, so that it costs tend a small, fixed share of a CPU.
-  constexpr int kBatch = 64;
-  int strangers = 0;
-  for (int i = 0; i < kBatch; ++i) {
-    std::optional<Notification> notification = notify_->receive();
-    if (!notification) break;
-    if (!is_from_own_subtree(*notification)) {
-      if (strangers++ == 0) {
-        spdlog::debug("ignored a notification from pid {}, which tend did not start",
-                      notification->sender);
-      }
-      continue;
-    }
-    spdlog::debug("notification from pid {}: {}", notification->sender,
-                  Printable{notification->text});
-    handle_notification(parse_notify_message(notification->text));
-  }
-  if (strangers > 0) pause_notifications();
+  bool flooded = subtree_.receive_notifications(
+      *notify_, account_, [this](pid_t pid) { return holds_process(pid); },
+      [this](const Notification& notification) {
+        spdlog::debug("notification from pid {}: {}", notification.sender,
+                      Printable{notification.text});
+        handle_notification(parse_notify_message(notification.text));
+      });
+  if (flooded) pause_notifications();
 }
 
-bool Init::is_from_own_subtree(const Notification& notification) const {
-  pid_t sender = notification.sender;
-  if (sender <= 0) return false;  // Outside tend's PID namespace: not below tend.
-  // As PID 1 every process whose pid maps into tend's namespace is inside it: tend's subtree, or
-  // one that root joined to the container (docker exec), which tend trusts as it trusts root.
-  if (is_pid1_) return true;
-  if (sender == command_pid_ && !command_reaped_) return true;
-  if (sender == main_pid_ && main_pidfd_.is_open() && !has_exited(main_pidfd_.get())) return true;
-  if (is_descendant(sender, self_, /*zombie_too=*/true)) return true;
-  // Gone, and reaped by its own parent, before tend read its datagram (a client that sends and
-  // exits at once): /proc no longer says where it was. Its credentials must then be root's or
-  // COMMAND's user's, who could signal and trace COMMAND anyway; anyone else stays out.
-  if (is_listed(sender)) return false;
-  uid_t command_uid = account_ ? account_->uid : geteuid();
-  return notification.uid == 0 || notification.uid == command_uid;
+bool Init::holds_process(pid_t pid) const {
+  if (pid == run_.command_pid && !run_.command_reaped) return true;
+  return pid == run_.main_pid && run_.main_pidfd.is_open() && !has_exited(run_.main_pidfd.get());
 }
 
 void Init::pause_notifications() {
-  constexpr Millis kPause{100};
   spdlog::debug("strangers are flooding the notify socket: not reading it for {}",
-                format_duration(kPause));
+                format_duration(Subtree::kNotifyPause));
   loop_->unwatch(notify_->fd());
-  timers_.arm(TimerId::kNotifyPause, Clock::now() + kPause);
+  timers_.arm(TimerId::kNotifyPause, Clock::now() + Subtree::kNotifyPause);
+}
+
+void Init::resume_notifications() {
+  if (!loop_->watch(notify_->fd(), [this] { handle_notifications(); })) {
+    spdlog::warn("cannot watch the notify socket again: {}", std::strerror(errno));
+  }
 }
 
 void Init::handle_notification(const NotifyMessage& message) {
@@ -353,10 +351,10 @@ void Init::handle_notification(const NotifyMessage& message) {
     spdlog::info("COMMAND status: {}", Printable{*message.status});
     notify_upstream("STATUS=" + *message.status);
   }
-  if (message.main_pid && *message.main_pid != main_pid_ && phase_ == Phase::kRunning) {
-    if (*message.main_pid == command_pid_ && !command_reaped_) {
+  if (message.main_pid && *message.main_pid != run_.main_pid && phase_ == Phase::kRunning) {
+    if (*message.main_pid == run_.command_pid && !run_.command_reaped) {
       release_main_process();  // Back to COMMAND itself, a child tend holds until it reaps it.
-      adopt_main_process(command_pid_, "MAINPID");
+      adopt_main_process(run_.command_pid, "MAINPID");
     } else if (hold_main_process(*message.main_pid, "MAINPID")) {
       adopt_main_process(*message.main_pid, "MAINPID");
     } else {
@@ -364,8 +362,8 @@ void Init::handle_notification(const NotifyMessage& message) {
     }
   }
   if (message.watchdog_usec) {
-    watchdog_ = watchdog_interval(*message.watchdog_usec);
-    if (!watchdog_) timers_.disarm(TimerId::kWatchdog);
+    run_.watchdog = watchdog_interval(*message.watchdog_usec);
+    if (!run_.watchdog) timers_.disarm(TimerId::kWatchdog);
     arm_watchdog();
   }
   if (message.watchdog_ping) arm_watchdog();
@@ -377,7 +375,7 @@ void Init::handle_notification(const NotifyMessage& message) {
   }
   if (message.ready) report_ready();
   if (message.stopping) {
-    spdlog::info("main process (pid {}) is stopping", main_pid_);
+    spdlog::info("main process (pid {}) is stopping", run_.main_pid);
     notify_upstream("STOPPING=1");
   }
 }
@@ -385,12 +383,15 @@ void Init::handle_notification(const NotifyMessage& message) {
 /// s6 readiness: a newline on the ready fd means ready; EOF means COMMAND closed it.
 void Init::handle_ready_fd() {
   char buffer[256];
-  ssize_t got = read(ready_pipe_.get(), buffer, sizeof buffer);
+  ssize_t got = read(run_.ready_pipe.get(), buffer, sizeof buffer);
   if (got > 0 && std::memchr(buffer, '\n', static_cast<size_t>(got)) != nullptr) report_ready();
-  if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
-    loop_->unwatch(ready_pipe_.get());
-    ready_pipe_.reset();
-  }
+  if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) stop_reading_ready_pipe();
+}
+
+void Init::stop_reading_ready_pipe() {
+  if (!run_.ready_pipe.is_open()) return;
+  loop_->unwatch(run_.ready_pipe.get());
+  run_.ready_pipe.reset();
 }
 
 void Init::notify_upstream(const std::string& text) const {

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -69,7 +68,7 @@ std::string count_of(int count, std::string_view what) {
 }  // namespace
 
 ProcfileInit::ProcfileInit(const Options& options, const Inheritance& inherited)
-    : options_(options), inherited_(inherited), self_(getpid()), is_pid1_(self_ == 1) {}
+    : options_(options), inherited_(inherited) {}
 
 ProcfileInit::~ProcfileInit() {
   if (previous_logger_) spdlog::set_default_logger(previous_logger_);
@@ -127,7 +126,7 @@ std::optional<TendExit> ProcfileInit::set_up() {
   take_over_signals(inherited_.signals);
   loop_ = EventLoop::create([this](const ReceivedSignal& received) { handle_signal(received); });
   if (!loop_) return system_failure("cannot create a signalfd");
-  if (!is_pid1_ && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+  if (!subtree_.is_pid1() && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return system_failure("cannot become child subreaper");
   }
   if (options_.pdeathsig) {
@@ -143,7 +142,7 @@ std::optional<TendExit> ProcfileInit::set_up() {
       return usage_failure(fmt::format("invalid --user '{}': {}", options_.user, error));
   }
   if (const char* upstream = getenv("NOTIFY_SOCKET")) upstream_notify_ = upstream;
-  if (!is_pid1_ && !proc_walk_reserve_.take(kProcWalkDescriptors)) {
+  if (!subtree_.reserve_proc_walk()) {
     return system_failure("cannot keep descriptors in reserve for /proc");
   }
   // The terminal stays tend's: with several services none of them may read it, so Ctrl-C comes
@@ -183,7 +182,7 @@ std::optional<TendExit> ProcfileInit::set_up_service(size_t index) {
 void ProcfileInit::handle_signal(const ReceivedSignal& received) {
   int signo = received.signo;
   if (signo == SIGCHLD) return reap_children();
-  if (received.sender == self_) return;  // tend's own (a SIGPIPE): never passed on.
+  if (received.sender == subtree_.self()) return;  // tend's own (a SIGPIPE): never passed on.
   spdlog::debug("received {} from pid {} while {}", SignalLabel{signo}, received.sender,
                 phase_name(phase_));
   SignalAction action = route_signal(signo, options_.rewrites);
@@ -314,7 +313,7 @@ void ProcfileInit::request_stop(int signo) {
 /// all, no more restarts. A repeated stop signal is forwarded again but does not extend it.
 void ProcfileInit::stop_all(int signo) {
   if (phase_ == Phase::kCleaningUp || phase_ == Phase::kDone) {
-    if (!escalated_) {
+    if (!has_escalated()) {
       signal_leftovers(signo);
       signal_leftovers(SIGCONT);
     }
@@ -328,13 +327,7 @@ void ProcfileInit::stop_all(int signo) {
   int count = signal_services(signo);
   signal_services(SIGCONT);
   spdlog::info("sent {} to {}", SignalLabel{signo}, count_of(count, "service"));
-  if (!timers_.is_armed(TimerId::kGrace) && !escalated_) {
-    if (options_.grace == Millis(0)) {
-      escalate();
-    } else if (options_.grace != kForever) {
-      timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
-    }
-  }
+  if (!timers_.is_armed(TimerId::kGrace) && !has_escalated()) start_grace_period();
   if (std::none_of(services_.begin(), services_.end(),
                    [](const Service& service) { return service.is_running(); })) {
     begin_cleanup();
@@ -345,21 +338,25 @@ void ProcfileInit::stop_all(int signo) {
 /// of the grace period. When nothing is left the reap loop sees ECHILD and tend is done.
 void ProcfileInit::begin_cleanup() {
   set_phase(Phase::kCleaningUp);
-  if (escalated_) return;
+  if (has_escalated()) return;
   int count = signal_leftovers(SIGTERM);
   if (count == 0) return;
   signal_leftovers(SIGCONT);
   spdlog::info("sent SIGTERM to what the services left: {}",
                count < 0 ? std::string("whatever is left") : count_of(count, "process"));
   if (timers_.is_armed(TimerId::kGrace)) return;
+  start_grace_period();
+}
+
+/// SIGKILL follows when the grace period is over: at once for 0, never for inf.
+void ProcfileInit::start_grace_period() {
   if (options_.grace == Millis(0)) return escalate();
   if (options_.grace != kForever)
     timers_.arm(TimerId::kGrace, deadline_after(Clock::now(), options_.grace));
 }
 
 void ProcfileInit::escalate() {
-  if (escalated_) return;
-  escalated_ = true;
+  if (has_escalated()) return;
   timers_.disarm(TimerId::kGrace);
   int services = signal_services(SIGKILL);
   if (services > 0) sched_yield();  // Let the killed go before the walk through /proc.
@@ -367,49 +364,19 @@ void ProcfileInit::escalate() {
   spdlog::info("grace period over after {}, sent SIGKILL to {} and {} more",
                format_duration(options_.grace), count_of(services, "service"),
                count < 0 ? std::string("whatever is left") : count_of(count, "process"));
-  // SIGKILLed processes end within milliseconds; one that tend cannot see must not keep it.
-  timers_.arm(TimerId::kGiveUp, Clock::now() + Millis(2000));
+  timers_.arm(TimerId::kGiveUp, Clock::now() + Subtree::kGiveUpMargin);
 }
 
+/// The give-up margin after SIGKILL is over: tend ends even with processes left.
 void ProcfileInit::give_up_waiting() {
-  siginfo_t child{};
-  bool children_left =
-      waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0;
-  if (!children_left || phase_ == Phase::kDone) return;
-  spdlog::warn("processes tend cannot signal are still running after SIGKILL: no longer waiting");
+  if (phase_ == Phase::kDone || !Subtree::give_up_waiting()) return;
   if (!status_) status_ = ChildStatus{true, SIGKILL};
   finish();
 }
 
 int ProcfileInit::signal_leftovers(int signo) {
-  siginfo_t child{};
-  if (waitid(P_ALL, 0, &child, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0 &&
-      errno == ECHILD) {
-    return 0;
-  }
-  if (is_pid1_) return kill(-1, signo) == 0 ? -1 : 0;
-  // The walk needs descriptors that tend, short of them, may not have: it gets the reserve.
-  proc_walk_reserve_.release();
-  int count = signal_descendants(signo);
-  proc_walk_reserve_.take(kProcWalkDescriptors);
-  return count;
-}
-
-int ProcfileInit::signal_descendants(int signo) {
-  std::set<pid_t> signalled;
-  for (int round = 0; round < (signo == SIGKILL ? 64 : 1); ++round) {
-    auto leftovers = live_descendants(self_);
-    if (!leftovers) {
-      signal_services(signo);  // Without /proc only the services' groups are known.
-      return -1;
-    }
-    size_t before = signalled.size();
-    for (const ListedProcess& process : *leftovers) {
-      if (signalled.insert(process.pid).second) signal_if_same(process, signo);
-    }
-    if (signalled.size() == before) break;
-  }
-  return static_cast<int>(signalled.size());
+  // Without /proc only the services' groups are known.
+  return subtree_.signal_leftovers(signo, [this, signo] { signal_services(signo); });
 }
 
 void ProcfileInit::finish() {
@@ -428,7 +395,7 @@ void ProcfileInit::set_phase(Phase phase) {
 TendExit ProcfileInit::decide_exit_status() const {
   ChildStatus status = status_.value_or(ChildStatus{});
   if (status_failed_ && status.shell_code() == 0) return {1, 0};
-  return decide_exit(status, is_pid1_, options_.success_exits);
+  return decide_exit(status, subtree_.is_pid1(), options_.success_exits);
 }
 
 }  // namespace tend

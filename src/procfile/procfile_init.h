@@ -14,6 +14,7 @@
 #include "cli/options.h"
 #include "init/exit_status.h"
 #include "init/init.h"
+#include "init/subtree.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
 #include "procfile/output_sink.h"
@@ -80,11 +81,12 @@ class ProcfileInit {
   void request_stop(int signo);
   void stop_all(int signo);
   void begin_cleanup();
+  void start_grace_period();
   void escalate();
+  /// SIGKILL went out: the give-up timer runs from then until tend is done.
+  bool has_escalated() const { return timers_.is_armed(TimerId::kGiveUp); }
   void give_up_waiting();
   int signal_leftovers(int signo);
-  /// The subreaper's part of signal_leftovers: the processes below tend found through /proc.
-  int signal_descendants(int signo);
   void finish();
   void set_phase(Phase phase);
   TendExit decide_exit_status() const;
@@ -99,7 +101,6 @@ class ProcfileInit {
   void update_readiness();
   void arm_watchdog(Service& service);
   void handle_notifications(Service& service);
-  bool is_from_own_subtree(const Service& service, const Notification& notification) const;
   void pause_notifications();
   void resume_notifications();
   void handle_notification(Service& service, const NotifyMessage& message);
@@ -115,11 +116,7 @@ class ProcfileInit {
 
   const Options& options_;
   const Inheritance& inherited_;
-  pid_t self_;
-  bool is_pid1_;
-  /// Descriptors the walk through /proc needs (the directory and one stat file at a time).
-  static constexpr int kProcWalkDescriptors = 2;
-  DescriptorReserve proc_walk_reserve_;
+  Subtree subtree_;
   std::vector<Service> services_;
   std::optional<EventLoop> loop_;
   std::optional<Account> account_;
@@ -135,7 +132,6 @@ class ProcfileInit {
 
   int pending_stop_signal_ = 0;
   bool stop_requested_ = false;
-  bool escalated_ = false;
   bool all_ready_ = false;
   bool told_upstream_ready_ = false;
   bool pdeathsig_pending_ = false;

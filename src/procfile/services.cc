@@ -14,7 +14,6 @@
 
 #include "procfile/procfile_init.h"
 #include "service/environment.h"
-#include "sys/processes.h"
 #include "sys/signals.h"
 #include "sys/spawn.h"
 
@@ -77,7 +76,7 @@ void ProcfileInit::end_service(Service& service, pid_t pid, ChildStatus status, 
   if (!options_.no_prefix) drain_output(service);
   if (pid > 0) spdlog::info("{} (pid {}) ended with {}", service.name, pid, status.describe());
   // What the run left in its process group goes too; the group id stays unused until they have.
-  if (pid > 0 && !escalated_) {
+  if (pid > 0 && !has_escalated()) {
     kill(-pid, SIGTERM);
     kill(-pid, SIGCONT);
   }
@@ -177,44 +176,23 @@ void ProcfileInit::arm_watchdog(Service& service) {
 }
 
 void ProcfileInit::handle_notifications(Service& service) {
-  // A bounded batch per wake-up, and a pause for a flood of strangers (see Init).
-  constexpr int kBatch = 64;
-  int strangers = 0;
-  for (int i = 0; i < kBatch; ++i) {
-    std::optional<Notification> notification = service.notify->receive();
-    if (!notification) break;
-    if (!is_from_own_subtree(service, *notification)) {
-      if (strangers++ == 0) {
-        spdlog::debug("ignored a notification from pid {}, which tend did not start",
-                      notification->sender);
-      }
-      continue;
-    }
-    spdlog::debug("notification for {} from pid {}: {}", service.name, notification->sender,
-                  notification->text);
-    handle_notification(service, parse_notify_message(notification->text));
-  }
-  if (strangers > 0) pause_notifications();
-}
-
-/// The same trust as Init's: tend's subtree (as PID 1, its namespace); which service a message is
-/// about is told by the socket it came on.
-bool ProcfileInit::is_from_own_subtree(const Service& service,
-                                       const Notification& notification) const {
-  pid_t sender = notification.sender;
-  if (sender <= 0) return false;
-  if (is_pid1_ || sender == service.pid) return true;
-  if (is_descendant(sender, self_, /*zombie_too=*/true)) return true;
-  if (is_listed(sender)) return false;
-  uid_t service_uid = account_ ? account_->uid : geteuid();
-  return notification.uid == 0 || notification.uid == service_uid;
+  // Which service a message is about is told by the socket it came on.
+  bool flooded = subtree_.receive_notifications(
+      *service.notify, account_, [&service](pid_t pid) { return pid == service.pid; },
+      [this, &service](const Notification& notification) {
+        spdlog::debug("notification for {} from pid {}: {}", service.name, notification.sender,
+                      notification.text);
+        handle_notification(service, parse_notify_message(notification.text));
+      });
+  if (flooded) pause_notifications();
 }
 
 void ProcfileInit::pause_notifications() {
   if (timers_.is_armed(TimerId::kNotifyPause)) return;
-  spdlog::debug("strangers are flooding the notify sockets: not reading them for 100ms");
+  spdlog::debug("strangers are flooding the notify sockets: not reading them for {}",
+                format_duration(Subtree::kNotifyPause));
   for (Service& service : services_) loop_->unwatch(service.notify->fd());
-  timers_.arm(TimerId::kNotifyPause, Clock::now() + Millis(100));
+  timers_.arm(TimerId::kNotifyPause, Clock::now() + Subtree::kNotifyPause);
 }
 
 void ProcfileInit::resume_notifications() {

@@ -68,7 +68,7 @@ std::string count_of(int count, std::string_view what) {
 }  // namespace
 
 ProcfileInit::ProcfileInit(const Options& options, const Inheritance& inherited)
-    : options_(options), inherited_(inherited) {}
+    : options_(options), inherited_(inherited), ready_file_(options.ready_file) {}
 
 ProcfileInit::~ProcfileInit() {
   if (previous_logger_) spdlog::set_default_logger(previous_logger_);
@@ -76,6 +76,7 @@ ProcfileInit::~ProcfileInit() {
 
 TendExit ProcfileInit::run() {
   if (auto early_exit = set_up()) return *early_exit;
+  ready_file_.remove_stale();
   start_all();
   if (pdeathsig_pending_) handle_signal(ReceivedSignal{*options_.pdeathsig, 0, SI_USER});
   if (!options_.restarts()) {
@@ -91,7 +92,7 @@ TendExit ProcfileInit::run() {
     if (phase_ == Phase::kCleaningUp) reap_children();  // Perhaps nothing is left.
   }
   finish_output();
-  if (!options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+  ready_file_.remove();
   return decide_exit_status();
 }
 

@@ -20,6 +20,7 @@
 #include "procfile/output_sink.h"
 #include "procfile/relay_buffer.h"
 #include "service/notify.h"
+#include "service/ready_file.h"
 #include "service/restart.h"
 #include "sys/accounts.h"
 
@@ -133,6 +134,7 @@ class ProcfileInit {
   int pending_stop_signal_ = 0;
   bool stop_requested_ = false;
   bool all_ready_ = false;
+  ReadyFile ready_file_;
   bool told_upstream_ready_ = false;
   bool pdeathsig_pending_ = false;
   std::optional<ChildStatus> status_;  ///< The first service to end for good decides the exit.

@@ -155,16 +155,11 @@ void ProcfileInit::update_readiness() {
   if (all == all_ready_) return;
   all_ready_ = all;
   if (!all) {
-    if (!options_.ready_file.empty()) unlink(options_.ready_file.c_str());
+    ready_file_.remove();
     return;
   }
   spdlog::info("all {} services are ready", services_.size());
-  if (!options_.ready_file.empty()) {
-    UniqueFd fd(open(options_.ready_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd.is_open()) {
-      spdlog::warn("cannot create ready file '{}': {}", options_.ready_file, std::strerror(errno));
-    }
-  }
+  ready_file_.create();
   if (!told_upstream_ready_) notify_upstream("READY=1");
   told_upstream_ready_ = true;
 }

@@ -28,13 +28,6 @@ namespace {
 
 constexpr int kLastSignal = 64;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string first_line(const std::string& path) {
   std::ifstream in(path);
   std::string line;
@@ -164,6 +157,18 @@ std::string program_of(pid_t pid) { return read_link("/proc/" + std::to_string(p
 std::string real_path(const std::string& path) {
   char resolved[PATH_MAX];
   return realpath(path.c_str(), resolved) != nullptr ? resolved : path;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool is_symlink(const std::string& path) {
+  struct stat info {};
+  return lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode);
 }
 
 bool file_exists(const std::string& path) {

@@ -69,6 +69,10 @@ std::string program_of(pid_t pid);
 /// `path` with symbolic links resolved (/bin/bash is /usr/bin/bash on Debian 12).
 std::string real_path(const std::string& path);
 bool file_exists(const std::string& path);
+/// What the file at `path` holds (through symlinks); empty when it cannot be read.
+std::string read_file(const std::string& path);
+/// A symlink stands at `path` itself.
+bool is_symlink(const std::string& path);
 /// One line per process the test started, with its state, signals and system call: what a
 /// failure message needs to explain a hang.
 std::string describe_processes();

@@ -11,8 +11,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -26,13 +24,6 @@ constexpr uid_t kNobody = 65534;
 
 class FilesTest : public testing::TestWithParam<Mode> {};
 
-std::string content_of(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 mode_t permissions_of(const std::string& path) {
   struct stat status {};
   return lstat(path.c_str(), &status) == 0 ? status.st_mode & 07777 : 0;
@@ -42,15 +33,10 @@ mode_t permissions_of(const std::string& path) {
 void wait_for_warning_or_change(TendRun& run, const std::string& file, const std::string& was) {
   run.wait_until(
       [&] {
-        return content_of(file) != was || !file_exists(file) ||
+        return read_file(file) != was || !file_exists(file) ||
                run.stderr_text().find("not creating ready file") != std::string::npos;
       },
       "a warning about the ready file, or a change to what is at its path");
-}
-
-bool is_symlink(const std::string& path) {
-  struct stat status {};
-  return lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
 }
 
 /// The daemon tagged D was adopted: a signal to tend reaches it, SIGTERM ends it with exit 0.
@@ -76,7 +62,7 @@ TEST_P(FilesTest, SymlinkAtTheReadyFileToARootOnlyFileIsNotFollowed) {
   wait_for_warning_or_change(run, secret, "root only\n");
   run.wait_for_line("signals ready");
   EXPECT_EQ(run.stop(), exit_with(0));
-  EXPECT_EQ(content_of(secret), "root only\n") << "tend wrote through the symlink";
+  EXPECT_EQ(read_file(secret), "root only\n") << "tend wrote through the symlink";
   EXPECT_EQ(permissions_of(secret), 0600u);
   EXPECT_TRUE(is_symlink(ready)) << "tend removed a symlink it did not make";
 }
@@ -97,7 +83,7 @@ TEST_P(FilesTest, SymlinkPlantedByCommandAsNobodyIsNotFollowed) {
   wait_for_warning_or_change(run, secret, "root only\n");
   run.wait_for_line("signals ready");
   EXPECT_EQ(run.stop(), exit_with(0));
-  EXPECT_EQ(content_of(secret), "root only\n") << "tend emptied a root-only file for nobody";
+  EXPECT_EQ(read_file(secret), "root only\n") << "tend emptied a root-only file for nobody";
   EXPECT_EQ(permissions_of(secret), 0600u);
 }
 
@@ -121,7 +107,7 @@ TEST_P(FilesTest, FileAtTheReadyFileThatTendDidNotMakeIsKept) {
     run.wait_for_line("signals ready");
     EXPECT_EQ(run.stop(), exit_with(0));
     ASSERT_TRUE(file_exists(ready)) << "tend removed a file it did not make";
-    EXPECT_EQ(content_of(ready), kind.content) << "tend truncated a file it did not make";
+    EXPECT_EQ(read_file(ready), kind.content) << "tend truncated a file it did not make";
   }
 }
 
@@ -156,7 +142,7 @@ TEST_P(FilesTest, ReadyFileReplacedByCommandIsNotRemovedAtExit) {
   run.write_stdin("\n");
   run.wait_for_line("replaced");
   EXPECT_EQ(describe_status(run.wait_exit()), exit_with(0));
-  EXPECT_EQ(content_of(ready), "mine\n") << "tend removed a file it did not make";
+  EXPECT_EQ(read_file(ready), "mine\n") << "tend removed a file it did not make";
 }
 
 // tend leaves its working directory once COMMAND runs: a relative path must not follow it to /.

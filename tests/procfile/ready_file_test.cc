@@ -5,9 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 
 #include "procfile_util.h"
@@ -16,18 +13,6 @@ namespace tend::e2e {
 namespace {
 
 class ReadyFileTest : public testing::TestWithParam<Mode> {};
-
-std::string content_of(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-bool is_symlink(const std::string& path) {
-  struct stat status {};
-  return lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
-}
 
 /// A Procfile of services a and b that say they are ready, then wait for SIGTERM; a runs
 /// `a_first` (helper words) before that.
@@ -54,7 +39,7 @@ TEST_P(ReadyFileTest, SymlinkAtThePathToARootOnlyFileIsNotFollowed) {
   TendRun run(GetParam(), {.args = procfile_args({"--ready-file", ready}, ready_services(dir))});
   wait_until_ready_file_refused(run);
   EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
-  EXPECT_EQ(content_of(secret), "root only\n") << "tend wrote through the symlink";
+  EXPECT_EQ(read_file(secret), "root only\n") << "tend wrote through the symlink";
   EXPECT_TRUE(is_symlink(ready)) << "tend removed a symlink it did not make";
 }
 
@@ -73,7 +58,7 @@ TEST_P(ReadyFileTest, SymlinkPlantedByAServiceAsNobodyIsNotFollowed) {
                              ready_services(dir, {"symlink", secret, ready}))});
   wait_until_ready_file_refused(run);
   EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
-  EXPECT_EQ(content_of(secret), "root only\n") << "tend emptied a root-only file for nobody";
+  EXPECT_EQ(read_file(secret), "root only\n") << "tend emptied a root-only file for nobody";
 }
 
 TEST_P(ReadyFileTest, FileAtThePathThatTendDidNotMakeIsKept) {
@@ -83,7 +68,7 @@ TEST_P(ReadyFileTest, FileAtThePathThatTendDidNotMakeIsKept) {
   wait_until_ready_file_refused(run);
   EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
   ASSERT_TRUE(file_exists(ready)) << "tend removed a file it did not make";
-  EXPECT_EQ(content_of(ready), "keep me\n") << "tend truncated a file it did not make";
+  EXPECT_EQ(read_file(ready), "keep me\n") << "tend truncated a file it did not make";
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ReadyFileTest, testing::ValuesIn(kAllModes), ModeName());

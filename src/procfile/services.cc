@@ -14,6 +14,7 @@
 
 #include "procfile/procfile_init.h"
 #include "service/environment.h"
+#include "service/printable.h"
 #include "sys/signals.h"
 #include "sys/spawn.h"
 
@@ -176,7 +177,7 @@ void ProcfileInit::handle_notifications(Service& service) {
       *service.notify, account_, [&service](pid_t pid) { return pid == service.pid; },
       [this, &service](const Notification& notification) {
         spdlog::debug("notification for {} from pid {}: {}", service.name, notification.sender,
-                      notification.text);
+                      Printable{notification.text});
         handle_notification(service, parse_notify_message(notification.text));
       });
   if (flooded) pause_notifications();
@@ -201,7 +202,7 @@ void ProcfileInit::resume_notifications() {
 
 void ProcfileInit::handle_notification(Service& service, const NotifyMessage& message) {
   if (message.status) {
-    spdlog::info("{} status: {}", service.name, *message.status);
+    spdlog::info("{} status: {}", service.name, Printable{*message.status});
     notify_upstream(fmt::format("STATUS={}: {}", service.name, *message.status));
   }
   if (message.main_pid) {

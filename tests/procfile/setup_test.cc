@@ -138,6 +138,22 @@ TEST_P(SetupTest, ReadyOnceEveryServiceIsReady) {
   EXPECT_FALSE(file_exists(ready_file));
 }
 
+// A service's STATUS= text reaches tend's log escaped, as COMMAND's does: a carriage return and
+// escape sequences could otherwise rewrite the terminal and forge tend's own lines.
+TEST_P(SetupTest, StatusTextIsEscapedInTheLog) {
+  TempDir dir;
+  std::string path = write_procfile(
+      dir,
+      {{"a", helper_line({"notify-fd", "STATUS=ok\r\x1b[2Ktend: error: forged", "exit", "0"})}});
+  Outcome outcome = run_to_exit(GetParam(), {.args = procfile_args({"-vv"}, path)});
+  EXPECT_EQ(describe_status(outcome.status), exit_with(0)) << outcome.err;
+  EXPECT_NE(outcome.err.find("a status: ok\\x0d\\x1b[2Ktend: error: forged"), std::string::npos)
+      << outcome.err;
+  EXPECT_NE(outcome.err.find("notification for a from pid "), std::string::npos) << outcome.err;
+  EXPECT_EQ(outcome.err.find('\x1b'), std::string::npos) << "a raw ESC reached the log";
+  EXPECT_EQ(outcome.err.find('\r'), std::string::npos) << "a raw CR reached the log";
+}
+
 TEST_P(SetupTest, ServiceNotReadyInTimeIsStoppedAndTakesTheContainerDown) {
   TempDir dir;
   std::string path = write_procfile(

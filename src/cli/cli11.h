@@ -10,6 +10,7 @@
 // and in its Timer), neither of which tend calls: their declarations stand in for the header.
 // Nothing may write to them here, since nothing constructs them; tend writes with stdio and
 // spdlog. String streams (CLI11's help text) set up the locale they need on first use.
+// NOLINTBEGIN(bugprone-reserved-identifier): libstdc++'s own include guard, set on purpose.
 #ifndef _GLIBCXX_IOSTREAM
 #define _GLIBCXX_IOSTREAM 1
 namespace std {
@@ -17,5 +18,6 @@ extern ostream cout;
 extern ostream cerr;
 }  // namespace std
 #endif
+// NOLINTEND(bugprone-reserved-identifier)
 
 #include <CLI/CLI.hpp>

@@ -21,7 +21,9 @@ int release_read_only_segments(dl_phdr_info* info, size_t, void*) {
     // Whole pages only: a page shared with a writable segment holds data tend has written.
     uintptr_t start = (info->dlpi_addr + segment.p_vaddr + page - 1) & ~(page - 1);
     uintptr_t end = (info->dlpi_addr + segment.p_vaddr + segment.p_memsz) & ~(page - 1);
-    if (end > start) madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+    // The ELF headers give addresses as integers: the cast is the point here.
+    void* first = reinterpret_cast<void*>(start);  // NOLINT(performance-no-int-to-ptr)
+    if (end > start) madvise(first, end - start, MADV_DONTNEED);
   }
   return 1;  // The program comes first; shared libraries (a sanitizer build) are left alone.
 }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -71,6 +72,19 @@ const char* phase_name(Phase phase) {
 
 Inheritance Inheritance::capture() {
   return {InheritedSignals::capture(), getppid(), current_environment()};
+}
+
+SpawnRequest spawn_request_for(std::vector<std::string> argv, const CommandEnvironment& settings,
+                               const Inheritance& inherited, const Options& options,
+                               const std::optional<Account>& account) {
+  SpawnRequest request;
+  request.argv = std::move(argv);
+  request.env = build_command_environment(inherited.env, settings);
+  request.env_pid_names = command_pid_variables(settings);
+  request.signals = &inherited.signals;
+  request.account = account ? &*account : nullptr;
+  request.no_new_privs = options.no_new_privs;
+  return request;
 }
 
 Init::Init(const Options& options, const Inheritance& inherited)
@@ -168,11 +182,7 @@ void Init::handle_signal(const ReceivedSignal& received) {
     spdlog::debug("not forwarding {}: the terminal sent it to COMMAND too", SignalLabel{signo});
     return;
   }
-  // Continued by the shell's `fg`: the terminal came back to tend's group, pass it on first.
-  if (signo == SIGCONT && terminal_ && !options_.single_child && run_.command_pid > 0 &&
-      !run_.command_reaped && terminal_->is_foreground(own_group_)) {
-    terminal_->hand_to(run_.command_pid);
-  }
+  if (signo == SIGCONT) pass_terminal_on();
   SignalAction action = route_signal(signo, options_.rewrites);
   if (action.forward == 0) {
     spdlog::info("dropped {} as asked by --rewrite", SignalLabel{signo});

@@ -14,12 +14,14 @@
 #include "init/subtree.h"
 #include "loop/event_loop.h"
 #include "loop/timers.h"
+#include "service/environment.h"
 #include "service/notify.h"
 #include "service/pidfile.h"
 #include "service/ready_file.h"
 #include "service/restart.h"
 #include "sys/accounts.h"
 #include "sys/signals.h"
+#include "sys/spawn.h"
 #include "sys/unique_fd.h"
 #include "terminal/terminal.h"
 
@@ -45,6 +47,12 @@ struct Inheritance {
 
   static Inheritance capture();
 };
+
+/// What every process tend starts (COMMAND, a service) shares: its words, the environment tend
+/// prepares for it, the signal state tend inherited, the user it runs as and --no-new-privs.
+SpawnRequest spawn_request_for(std::vector<std::string> argv, const CommandEnvironment& settings,
+                               const Inheritance& inherited, const Options& options,
+                               const std::optional<Account>& account);
 
 class Init {
  public:
@@ -123,6 +131,7 @@ class Init {
   // Terminal (job_control.cc).
   void handle_command_stopped(int stop_signal);
   void resume_command();
+  void pass_terminal_on();
   void give_back_terminal();
   pid_t command_group() const { return options_.single_child ? own_group_ : run_.command_pid; }
 

@@ -26,6 +26,14 @@ void Init::resume_command() {
   forward(SIGCONT);
 }
 
+/// Continued by the shell's `fg`: the terminal came back to tend's group; pass it on first.
+void Init::pass_terminal_on() {
+  if (!terminal_ || run_.command_reaped) return;
+  if (should_pass_terminal_on(terminal_->foreground(), own_group_, command_group())) {
+    terminal_->hand_to(command_group());
+  }
+}
+
 /// Leaves the terminal as tend found it: foreground group back, and the settings too when
 /// COMMAND died of a signal and so had no chance to restore them itself.
 void Init::give_back_terminal() {

@@ -44,14 +44,9 @@ std::optional<TendExit> Init::start_run() {
 
   CommandEnvironment settings{notify_->address(), listen_fds_, options_.watchdog,
                               account_ ? std::optional(account_->home) : std::nullopt};
-  SpawnRequest request;
-  request.argv = options_.command;
-  request.env = build_command_environment(inherited_.env, settings);
-  request.env_pid_names = command_pid_variables(settings);
-  request.signals = &inherited_.signals;
+  SpawnRequest request =
+      spawn_request_for(options_.command, settings, inherited_, options_, account_);
   request.new_process_group = !options_.single_child;
-  request.account = account_ ? &*account_ : nullptr;
-  request.no_new_privs = options_.no_new_privs;
   // Only a foreground tend hands the terminal on; a background job must not take it.
   if (terminal_ && request.new_process_group && terminal_->is_foreground(own_group_)) {
     request.foreground_tty = terminal_->fd();

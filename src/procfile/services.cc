@@ -37,14 +37,7 @@ void ProcfileInit::start_service(Service& service) {
 
   CommandEnvironment settings{service.notify->address(), std::nullopt, options_.watchdog,
                               account_ ? std::optional(account_->home) : std::nullopt};
-  SpawnRequest request;
-  request.argv = service.argv;
-  request.env = build_command_environment(inherited_.env, settings);
-  request.env_pid_names = command_pid_variables(settings);
-  request.signals = &inherited_.signals;
-  request.new_process_group = true;
-  request.account = account_ ? &*account_ : nullptr;
-  request.no_new_privs = options_.no_new_privs;
+  SpawnRequest request = spawn_request_for(service.argv, settings, inherited_, options_, account_);
   request.stdio[0] = null_stdin_.get();
   request.stdio[1] = service.output_to[0].get();
   request.stdio[2] = service.output_to[1].get();

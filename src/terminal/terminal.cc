@@ -68,6 +68,10 @@ bool should_give_command_the_terminal(pid_t foreground, pid_t own_group, pid_t c
   return foreground == own_group || foreground == command_group;
 }
 
+bool should_pass_terminal_on(pid_t foreground, pid_t own_group, pid_t command_group) {
+  return command_group > 0 && command_group != own_group && foreground == own_group;
+}
+
 bool should_take_back_terminal(pid_t foreground, pid_t own_group, pid_t command_group) {
   return command_group > 0 && command_group != own_group && foreground == command_group;
 }

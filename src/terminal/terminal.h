@@ -56,6 +56,10 @@ bool should_stop_with_command(bool tend_leads_its_session);
 /// foreground (the terminal is tend's group's or COMMAND's), not when it goes on with `bg`.
 bool should_give_command_the_terminal(pid_t foreground, pid_t own_group, pid_t command_group);
 
+/// Whether tend, continued by the shell's `fg` (the terminal came back to tend's group), passes
+/// the terminal on to COMMAND's own group before it forwards SIGCONT.
+bool should_pass_terminal_on(pid_t foreground, pid_t own_group, pid_t command_group);
+
 /// Whether tend, as it ends, takes the terminal back from COMMAND's group for its own, so that the
 /// shell finds its job in the foreground as it left it.
 bool should_take_back_terminal(pid_t foreground, pid_t own_group, pid_t command_group);

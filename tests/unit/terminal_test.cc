@@ -51,6 +51,20 @@ TEST(ShouldGiveCommandTheTerminal, NotWhenAnotherJobHasIt) {
   EXPECT_FALSE(should_give_command_the_terminal(-1, kOwnGroup, kCommandGroup));           // hung up
 }
 
+TEST(ShouldPassTerminalOn, WhenTheShellGaveItBackToTendsGroup) {
+  EXPECT_TRUE(should_pass_terminal_on(kOwnGroup, kOwnGroup, kCommandGroup));
+}
+
+TEST(ShouldPassTerminalOn, NotWhenTendIsInTheBackgroundOrCommandHasIt) {
+  EXPECT_FALSE(should_pass_terminal_on(kShellGroup, kOwnGroup, kCommandGroup));  // `bg`
+  EXPECT_FALSE(should_pass_terminal_on(kCommandGroup, kOwnGroup, kCommandGroup));
+}
+
+TEST(ShouldPassTerminalOn, NotWhenCommandSharesTendsGroupOrNeverStarted) {
+  EXPECT_FALSE(should_pass_terminal_on(kOwnGroup, kOwnGroup, kOwnGroup));  // -c
+  EXPECT_FALSE(should_pass_terminal_on(kOwnGroup, kOwnGroup, -1));
+}
+
 TEST(ShouldTakeBackTerminal, WhenCommandsOwnGroupHoldsIt) {
   EXPECT_TRUE(should_take_back_terminal(kCommandGroup, kOwnGroup, kCommandGroup));
 }

@@ -24,11 +24,6 @@ constexpr uid_t kNobody = 65534;
 
 class FilesTest : public testing::TestWithParam<Mode> {};
 
-mode_t permissions_of(const std::string& path) {
-  struct stat status {};
-  return lstat(path.c_str(), &status) == 0 ? status.st_mode & 07777 : 0;
-}
-
 /// Waits until tend either warned that it leaves `path` alone, or changed `file` after all.
 void wait_for_warning_or_change(TendRun& run, const std::string& file, const std::string& was) {
   run.wait_until(
@@ -50,41 +45,37 @@ void expect_daemon_adopted_then_stop(TendRun& run) {
 // --- --ready-file ---------------------------------------------------------------------------
 
 TEST_P(FilesTest, SymlinkAtTheReadyFileToARootOnlyFileIsNotFollowed) {
-  TempDir dir;
-  TempDir private_dir;
-  std::string secret = private_dir.file("secret", "root only\n", 0600);
-  std::string ready = dir.path() + "/ready";
-  ASSERT_EQ(symlink(secret.c_str(), ready.c_str()), 0);
+  ReadyFileTarget target;
+  target.plant_symlink();
+  const std::string& ready = target.ready;
   TendRun run(GetParam(), {.args = options_then_helper({"--ready-file", ready},
                                                        {"notify", "READY=1", "stamp", "notified",
                                                         "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("notified");
-  wait_for_warning_or_change(run, secret, "root only\n");
+  wait_for_warning_or_change(run, target.secret, ReadyFileTarget::kSecret);
   run.wait_for_line("signals ready");
   EXPECT_EQ(run.stop(), exit_with(0));
-  EXPECT_EQ(read_file(secret), "root only\n") << "tend wrote through the symlink";
-  EXPECT_EQ(permissions_of(secret), 0600u);
+  EXPECT_TRUE(target.secret_is_intact()) << "tend wrote through the symlink";
   EXPECT_TRUE(is_symlink(ready)) << "tend removed a symlink it did not make";
 }
 
 // The attack as found: COMMAND runs as nobody, may write to the ready file's directory, and
 // plants the symlink just before it says it is ready.
 TEST_P(FilesTest, SymlinkPlantedByCommandAsNobodyIsNotFollowed) {
-  TempDir dir;
-  TempDir private_dir;
-  ASSERT_EQ(chmod(dir.path().c_str(), 0777), 0);  // Not sticky: the kernel's guard is off.
-  std::string secret = private_dir.file("secret", "root only\n", 0600);
-  std::string ready = dir.path() + "/ready";
+  ReadyFileTarget target;
+  // Not sticky: the kernel's guard is off.
+  ASSERT_EQ(chmod(target.dir.path().c_str(), 0777), 0);
+  const std::string& secret = target.secret;
+  const std::string& ready = target.ready;
   TendRun run(GetParam(),
               {.args = options_then_helper({"--user", "nobody", "--ready-file", ready},
                                            {"symlink", secret, ready, "notify", "READY=1", "stamp",
                                             "notified", "signals-until", "TERM", "exit", "0"})});
   run.wait_for_line("notified");
-  wait_for_warning_or_change(run, secret, "root only\n");
+  wait_for_warning_or_change(run, target.secret, ReadyFileTarget::kSecret);
   run.wait_for_line("signals ready");
   EXPECT_EQ(run.stop(), exit_with(0));
-  EXPECT_EQ(read_file(secret), "root only\n") << "tend emptied a root-only file for nobody";
-  EXPECT_EQ(permissions_of(secret), 0600u);
+  EXPECT_TRUE(target.secret_is_intact()) << "tend emptied a root-only file for nobody";
 }
 
 TEST_P(FilesTest, FileAtTheReadyFileThatTendDidNotMakeIsKept) {

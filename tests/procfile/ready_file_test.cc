@@ -31,15 +31,14 @@ void wait_until_ready_file_refused(TendRun& run) {
 }
 
 TEST_P(ReadyFileTest, SymlinkAtThePathToARootOnlyFileIsNotFollowed) {
-  TempDir dir;
-  TempDir private_dir;
-  std::string secret = private_dir.file("secret", "root only\n", 0600);
-  std::string ready = dir.path() + "/ready";
-  ASSERT_EQ(symlink(secret.c_str(), ready.c_str()), 0);
-  TendRun run(GetParam(), {.args = procfile_args({"--ready-file", ready}, ready_services(dir))});
+  ReadyFileTarget target;
+  target.plant_symlink();
+  const std::string& ready = target.ready;
+  TendRun run(GetParam(),
+              {.args = procfile_args({"--ready-file", ready}, ready_services(target.dir))});
   wait_until_ready_file_refused(run);
   EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
-  EXPECT_EQ(read_file(secret), "root only\n") << "tend wrote through the symlink";
+  EXPECT_TRUE(target.secret_is_intact()) << "tend wrote through the symlink";
   EXPECT_TRUE(is_symlink(ready)) << "tend removed a symlink it did not make";
 }
 
@@ -47,18 +46,18 @@ TEST_P(ReadyFileTest, SymlinkAtThePathToARootOnlyFileIsNotFollowed) {
 // directory, and plants the symlink before it says it is ready (with --ready-timeout, tend waits
 // for READY=1 before it makes the file).
 TEST_P(ReadyFileTest, SymlinkPlantedByAServiceAsNobodyIsNotFollowed) {
-  TempDir dir;
-  TempDir private_dir;
-  ASSERT_EQ(chmod(dir.path().c_str(), 0777), 0);  // Not sticky: the kernel's guard is off.
-  std::string secret = private_dir.file("secret", "root only\n", 0600);
-  std::string ready = dir.path() + "/ready";
+  ReadyFileTarget target;
+  // Not sticky: the kernel's guard is off.
+  ASSERT_EQ(chmod(target.dir.path().c_str(), 0777), 0);
+  const std::string& secret = target.secret;
+  const std::string& ready = target.ready;
   TendRun run(
       GetParam(),
       {.args = procfile_args({"--user", "nobody", "--ready-timeout", "20s", "--ready-file", ready},
-                             ready_services(dir, {"symlink", secret, ready}))});
+                             ready_services(target.dir, {"symlink", secret, ready}))});
   wait_until_ready_file_refused(run);
   EXPECT_EQ(run.stop(), exit_with(0)) << run.transcript();
-  EXPECT_EQ(read_file(secret), "root only\n") << "tend emptied a root-only file for nobody";
+  EXPECT_TRUE(target.secret_is_intact()) << "tend emptied a root-only file for nobody";
 }
 
 TEST_P(ReadyFileTest, FileAtThePathThatTendDidNotMakeIsKept) {

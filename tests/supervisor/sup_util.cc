@@ -288,4 +288,14 @@ std::string UpwardSocket::describe() const {
   return text;
 }
 
+void ReadyFileTarget::plant_symlink() const {
+  if (symlink(secret.c_str(), ready.c_str()) != 0) throw_errno("symlink " + ready);
+}
+
+bool ReadyFileTarget::secret_is_intact() const {
+  struct stat info {};
+  return read_file(secret) == kSecret && lstat(secret.c_str(), &info) == 0 &&
+         (info.st_mode & 07777) == 0600;
+}
+
 }  // namespace tend::e2e

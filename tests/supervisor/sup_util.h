@@ -100,4 +100,19 @@ class UpwardSocket {
   std::vector<std::string> messages_;
 };
 
+/// What an attack on --ready-file aims at: a root-only file in a private directory, and the
+/// ready file's path in a directory of its own, which COMMAND may be given to share.
+struct ReadyFileTarget {
+  static constexpr const char* kSecret = "root only\n";
+  TempDir dir;
+  TempDir private_dir;
+  std::string secret = private_dir.file("secret", kSecret, 0600);
+  std::string ready = dir.path() + "/ready";
+
+  /// Puts a symlink to the secret where the ready file goes.
+  void plant_symlink() const;
+  /// The secret holds what it held, with its mode.
+  bool secret_is_intact() const;
+};
+
 }  // namespace tend::e2e

@@ -11,7 +11,7 @@
 #include "cli/options.h"
 #include "init/init.h"
 #include "procfile/procfile_init.h"
-#include "sys/processes.h"
+#include "sys/signals.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -51,7 +51,6 @@ void __verbose_terminate_handler() { std::abort(); }
 
 // An exception tend does not expect ends it through std::terminate, by design (see above).
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
-  tend::note_inherited_fds();      // Before tend opens any descriptor of its own.
   // Captured before tend changes anything: COMMAND gets exactly this.
   const tend::Inheritance inherited = tend::Inheritance::capture();
   tend::ParseOutcome parsed = tend::parse_options(argc, argv);

@@ -199,32 +199,12 @@ bool is_inherited(int fd) {
   return flags >= 0 && (flags & FD_CLOEXEC) == 0;
 }
 
-/// What note_inherited_fds() found; nullopt when it has not run or could not read /proc.
-std::optional<std::vector<int>>& noted_inherited_fds() {
-  static std::optional<std::vector<int>> noted;
-  return noted;
-}
-
 }  // namespace
-
-void note_inherited_fds() {
-  std::vector<int> found;
-  if (for_each_entry("/proc/self/fd", [&](int fd, const char*) {
-        if (is_inherited(fd)) found.push_back(fd);
-      })) {
-    noted_inherited_fds() = std::move(found);
-  }
-}
 
 void close_inherited_fds() {
   auto close_if_inherited = [](int fd) {
     if (is_inherited(fd)) ::close(fd);
   };
-  // Checked again: tend may have closed a noted one and reused its number for one of its own.
-  if (const auto& noted = noted_inherited_fds()) {
-    for (int fd : *noted) close_if_inherited(fd);
-    return;
-  }
   if (for_each_entry("/proc/self/fd", [&](int fd, const char*) { close_if_inherited(fd); })) {
     return;
   }

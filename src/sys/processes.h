@@ -40,14 +40,9 @@ bool is_listed(pid_t pid);
 [[nodiscard]] std::optional<std::vector<pid_t>> processes_writing(pid_t root, dev_t device,
                                                                   ino_t inode);
 
-/// Notes the descriptors above 2 that tend inherited, so that close_inherited_fds() need not
-/// look for them among tend's own later. Call it before tend opens any: the list is then short
-/// (usually empty) and reading it is cheap.
-void note_inherited_fds();
-
 /// Closes every descriptor above 2 that is not close-on-exec: those tend inherited, since all of
-/// its own are close-on-exec. Only the ones note_inherited_fds() listed, when it could read
-/// /proc/self/fd; else found through /proc/self/fd now, or by probing when /proc is missing.
+/// its own are close-on-exec. Found through /proc/self/fd, or by probing when /proc is missing.
+/// Call it after spawning: the walk then runs while COMMAND starts, not before.
 void close_inherited_fds();
 
 }  // namespace tend

@@ -3,7 +3,9 @@
  *
  * Wall time of spawn + exit + waitpid of each command, RUNS times after WARMUP untimed runs.
  * The commands are interleaved round by round, so that drift (CPU frequency, page cache, other
- * load) spreads over all of them alike. stdio of the commands is /dev/null.
+ * load) spreads over all of them alike, in a new random order each round: what a command leaves
+ * behind as it ends (deferred frees, RCU callbacks) slows the next one, and in a fixed order the
+ * same command would always pay for the same predecessor. stdio of the commands is /dev/null.
  * Prints one line per command: "<index> mean_ns=.. median_ns=.. min_ns=.. p90_ns=..", or
  * "<index> failed" if it ever exited with a status other than 0 (then we exit 1). */
 #include "common.h"
@@ -24,8 +26,17 @@ int main(int argc, char **argv) {
     }
   int64_t *t = calloc((size_t)ncmd * runs, sizeof *t);
   int failed[MAX_CMDS] = {0};
-  for (int r = -warmup; r < runs; r++)
-    for (int c = 0; c < ncmd; c++) {
+  int order[MAX_CMDS];
+  for (int c = 0; c < ncmd; c++) order[c] = c;
+  srandom(1);  /* The same sequence of orders in every run of the bench. */
+  for (int r = -warmup; r < runs; r++) {
+    for (int i = ncmd - 1; i > 0; i--) { /* Fisher-Yates */
+      int j = (int)(random() % (i + 1)), swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    for (int k = 0; k < ncmd; k++) {
+      int c = order[k];
       if (failed[c]) continue;
       int st;
       int64_t t0 = now_ns();
@@ -43,6 +54,7 @@ int main(int argc, char **argv) {
       }
       if (r >= 0) t[c * runs + r] = t1 - t0;
     }
+  }
   int rc = 0;
   for (int c = 0; c < ncmd; c++) {
     if (failed[c]) {

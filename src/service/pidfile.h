@@ -31,6 +31,9 @@ struct PidFileText {
   timespec modified{};
   timespec changed{};
   std::string text;
+  /// The path named another file, or none, once the text was read: a writer replaced the file
+  /// (rename over it, or unlink) meanwhile, and what was read is no longer what the path holds.
+  bool replaced = false;
 
   /// The same file, unchanged: same inode, times and text.
   bool is_same_as(const PidFileText& other) const;
@@ -40,6 +43,9 @@ struct PidFileText {
 /// anyway). A FIFO, socket or device is not opened at all, and in case one is swapped in between
 /// stat and open, the open does not block (O_NONBLOCK) nor take a terminal (O_NOCTTY).
 PidFileText read_pid_file_text(const std::string& path);
+
+/// Whether `path` (through symlinks) names the file `device`/`inode` now.
+[[nodiscard]] bool path_names(const std::string& path, dev_t device, ino_t inode);
 
 /// Whether `text`, read from a pid file, is all its writer meant to write. A newline ends it.
 /// Without one it counts once no process holds the file open for writing (`writers`), except

@@ -124,6 +124,22 @@ TEST_F(PidFileTest, ALeftOverReplacedByANewFileWithTheSameTextCounts) {
   EXPECT_EQ(pid_file.read().pid, 4242);
 }
 
+// What read_pid_file_text() checks after reading, so that a left-over file renamed away while
+// tend read it (unlinked, its ctime moved by the link count) never passes for a new version.
+TEST_F(PidFileTest, ThePathNamesTheFileOnlyUntilItIsReplacedOrRemoved) {
+  write("4242\n");
+  PidFileText read = read_pid_file_text(path_);
+  ASSERT_TRUE(read.is_regular);
+  EXPECT_FALSE(read.replaced);
+  EXPECT_TRUE(path_names(path_, read.device, read.inode));
+  write("4343\n");  // In place: still the same file.
+  EXPECT_TRUE(path_names(path_, read.device, read.inode));
+  replace("4444\n");
+  EXPECT_FALSE(path_names(path_, read.device, read.inode));
+  ASSERT_EQ(unlink(path_.c_str()), 0);
+  EXPECT_FALSE(path_names(path_, read.device, read.inode));
+}
+
 TEST_F(PidFileTest, EachRunTakesWhatIsThereWhenItBegins) {
   PidFile pid_file(path_);
   pid_file.begin_run();  // Nothing there: nothing left over.

@@ -54,13 +54,7 @@ std::optional<pid_t> parse_pid(std::string_view text) {
 
 bool PidFileText::is_same_as(const PidFileText& other) const {
   return exists == other.exists && is_regular == other.is_regular && device == other.device &&
-         inode == other.inode && modified == other.modified && changed == other.changed &&
-         text == other.text;
-}
-
-bool path_names(const std::string& path, dev_t device, ino_t inode) {
-  struct stat now {};
-  return stat(path.c_str(), &now) == 0 && now.st_dev == device && now.st_ino == inode;
+         inode == other.inode && modified == other.modified && text == other.text;
 }
 
 PidFileText read_pid_file_text(const std::string& path) {
@@ -80,12 +74,7 @@ PidFileText read_pid_file_text(const std::string& path) {
   file.device = status.st_dev;
   file.inode = status.st_ino;
   file.modified = status.st_mtim;
-  file.changed = status.st_ctim;
   read_text(fd.get(), file);
-  // A rename over the path between the open and here leaves tend holding the old file, unlinked:
-  // its ctime moves (the link count changed) though its text did not, and it must not pass for
-  // a new version. Whatever replaced it queues an event of the watch, and the next look reads it.
-  file.replaced = !path_names(path, file.device, file.inode);
   return file;
 }
 
@@ -127,7 +116,6 @@ std::string PidFile::describe_wait(const std::string& timeout) const {
 PidFileRead PidFile::read() {
   PidFileText file = read_pid_file_text(path_);
   if (file.exists && !file.is_regular) return {std::nullopt, "is not a regular file"};
-  if (file.replaced) return {};  // Replaced while read: the watch wakes tend for the new one.
   if (left_over_ && file.is_same_as(*left_over_)) {
     waiting_for_ = Wait::kRewrite;
     return {};

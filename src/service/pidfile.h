@@ -29,13 +29,11 @@ struct PidFileText {
   dev_t device = 0;
   ino_t inode = 0;
   timespec modified{};
-  timespec changed{};
   std::string text;
-  /// The path named another file, or none, once the text was read: a writer replaced the file
-  /// (rename over it, or unlink) meanwhile, and what was read is no longer what the path holds.
-  bool replaced = false;
 
-  /// The same file, unchanged: same inode, times and text.
+  /// The same file with the same content: same inode, modification time and text. Not the
+  /// change time: a chmod, a new hard link, or the rename of another file over it (which unlinks
+  /// it while tend may be reading it) changes that, and none of them writes a new pid.
   bool is_same_as(const PidFileText& other) const;
 };
 
@@ -43,9 +41,6 @@ struct PidFileText {
 /// anyway). A FIFO, socket or device is not opened at all, and in case one is swapped in between
 /// stat and open, the open does not block (O_NONBLOCK) nor take a terminal (O_NOCTTY).
 PidFileText read_pid_file_text(const std::string& path);
-
-/// Whether `path` (through symlinks) names the file `device`/`inode` now.
-[[nodiscard]] bool path_names(const std::string& path, dev_t device, ino_t inode);
 
 /// Whether `text`, read from a pid file, is all its writer meant to write. A newline ends it.
 /// Without one it counts once no process holds the file open for writing (`writers`), except

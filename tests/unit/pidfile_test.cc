@@ -124,20 +124,21 @@ TEST_F(PidFileTest, ALeftOverReplacedByANewFileWithTheSameTextCounts) {
   EXPECT_EQ(pid_file.read().pid, 4242);
 }
 
-// What read_pid_file_text() checks after reading, so that a left-over file renamed away while
-// tend read it (unlinked, its ctime moved by the link count) never passes for a new version.
-TEST_F(PidFileTest, ThePathNamesTheFileOnlyUntilItIsReplacedOrRemoved) {
+// Metadata changes move the left-over's ctime but write no new pid. A daemon renaming its new
+// file over the left-over while tend reads it leaves tend holding the old one, unlinked: the
+// same change of the link count as here.
+TEST_F(PidFileTest, ALeftOverWhoseModeOrLinksChangeIsStillLeftOver) {
   write("4242\n");
-  PidFileText read = read_pid_file_text(path_);
-  ASSERT_TRUE(read.is_regular);
-  EXPECT_FALSE(read.replaced);
-  EXPECT_TRUE(path_names(path_, read.device, read.inode));
-  write("4343\n");  // In place: still the same file.
-  EXPECT_TRUE(path_names(path_, read.device, read.inode));
-  replace("4444\n");
-  EXPECT_FALSE(path_names(path_, read.device, read.inode));
-  ASSERT_EQ(unlink(path_.c_str()), 0);
-  EXPECT_FALSE(path_names(path_, read.device, read.inode));
+  PidFile pid_file(path_);
+  pid_file.begin_run();
+  ASSERT_EQ(chmod(path_.c_str(), 0600), 0);
+  EXPECT_TRUE(is_not_yet(pid_file.read()));
+  ASSERT_EQ(link(path_.c_str(), at("hard-link").c_str()), 0);
+  EXPECT_TRUE(is_not_yet(pid_file.read()));
+  ASSERT_EQ(unlink(at("hard-link").c_str()), 0);
+  EXPECT_TRUE(is_not_yet(pid_file.read()));
+  write("4343\n");
+  EXPECT_EQ(pid_file.read().pid, 4343);
 }
 
 TEST_F(PidFileTest, EachRunTakesWhatIsThereWhenItBegins) {
